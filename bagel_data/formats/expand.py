@@ -1,0 +1,151 @@
+"""Vectorized expansion of normalized rows into training rows, one per (row, format, assistant turn).
+
+Uses the templates of `templates.py` as Polars expressions, so a million conversations expand
+without a Python loop per row; `render_prompt` is the per-row reference it is tested against.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import polars as pl
+
+from bagel_data import ids
+from bagel_data.formats.templates import get_format
+
+TEXT_FORMAT = "text"
+
+
+def _apply(template: str, placeholder: str, value: pl.Expr) -> pl.Expr:
+    before, _, after = template.partition("{" + placeholder + "}")
+    if not _:
+        return pl.lit(template)
+    return pl.concat_str([pl.lit(before), value, pl.lit(after)])
+
+
+def default_system_flags(row_ids: pl.Series, seed: int, probability: float) -> pl.Series:
+    """Per row id: does a row without a system prompt get the format's default one?"""
+    return pl.Series("__default_system", ids.coins(row_ids, seed, "default_system") < probability)
+
+
+def _system_expr(fmt_name: str) -> pl.Expr:
+    f = get_format(fmt_name)
+    return pl.when(pl.col("system").is_not_null()).then(pl.col("system")).when(pl.col("__default_system")).then(pl.lit(f.default_system)).otherwise(None)
+
+
+def _start_expr(fmt_name: str) -> pl.Expr:
+    f = get_format(fmt_name)
+    return pl.when(pl.col("__sys").is_null()).then(pl.lit(f.start)).otherwise(_apply(f.start_with_system, "system", pl.col("__sys")))
+
+
+def expand_instructions(
+    frame: pl.DataFrame, formats: Sequence[str], *, seed: int, default_system_probability: float, format_column: str | None = None
+) -> pl.DataFrame:
+    """Instruction rows (id, source, system, conversation[, format_column]) → SFT rows
+    (id, source, format, prompt, completion, messages). With `format_column` (a list of format
+    names per row) a row is expanded only into its own formats."""
+    if frame.height == 0:
+        return _empty_sft()
+    base = frame.select("id", "source", "system", "conversation", *([format_column] if format_column else [])).with_columns(
+        default_system_flags(frame["id"], seed, default_system_probability)
+    ).with_row_index("__r")
+    turns = (
+        base.select("__r", "conversation")
+        .explode("conversation")
+        .with_columns(
+            pl.col("conversation").struct.field("role").alias("__role"),
+            pl.col("conversation").struct.field("content").alias("__content"),
+            pl.int_range(pl.len()).over("__r").alias("__t"),
+        )
+    )
+    outputs = []
+    for name in formats:
+        f = get_format(name)
+        frag = (
+            pl.when(pl.col("__t") == 0)
+            .then(_apply(f.first_user, "content", pl.col("__content")))
+            .when(pl.col("__role") == "user")
+            .then(_apply(f.user, "content", pl.col("__content")))
+            .otherwise(_apply(f.assistant, "content", pl.col("__content")))
+        )
+        grouped = turns.group_by("__r", maintain_order=True).agg(frag.alias("__frags"), pl.col("__content").alias("__contents"))
+        rows = base if not format_column else base.filter(pl.col(format_column).list.contains(name))
+        rows = rows.join(grouped, on="__r", how="inner", maintain_order="left").with_columns(_system_expr(name).alias("__sys"))
+        rows = rows.with_columns(pl.int_ranges(0, pl.col("__contents").list.len() // 2).alias("__k")).explode("__k")
+        n_prompt = pl.col("__k") * 2 + 1
+        system_msg = pl.when(pl.col("system").is_not_null()).then(
+            pl.concat_list([pl.struct(pl.lit("system").alias("role"), pl.col("system").alias("content"))])
+        ).otherwise(pl.lit([], dtype=pl.List(pl.Struct({"role": pl.String, "content": pl.String}))))
+        outputs.append(
+            rows.select(
+                "id",
+                "source",
+                pl.lit(name).alias("format"),
+                pl.concat_str([_start_expr(name), pl.col("__frags").list.slice(0, n_prompt).list.join("")]).alias("prompt"),
+                _apply(f.completion, "content", pl.col("__contents").list.get(n_prompt)).alias("completion"),
+                pl.concat_list([system_msg, pl.col("conversation").list.slice(0, n_prompt + 1)]).alias("messages"),
+            )
+        )
+    return pl.concat(outputs) if outputs else _empty_sft()
+
+
+def expand_texts(frame: pl.DataFrame) -> pl.DataFrame:
+    """Plain-text rows pass through as completion-only SFT rows (empty prompt, format "text")."""
+    return frame.select(
+        "id",
+        "source",
+        pl.lit(TEXT_FORMAT).alias("format"),
+        pl.lit("").alias("prompt"),
+        pl.col("text").alias("completion"),
+        pl.concat_list([pl.struct(pl.lit("assistant").alias("role"), pl.col("text").alias("content"))]).alias("messages"),
+    )
+
+
+def expand_preferences(
+    frame: pl.DataFrame, formats: Sequence[str], *, seed: int, default_system_probability: float, format_column: str | None = None
+) -> pl.DataFrame:
+    """Preference pairs (id, source, system, prompt, chosen, rejected) → DPO rows per format."""
+    if frame.height == 0:
+        return pl.DataFrame(schema={"id": pl.String, "source": pl.String, "format": pl.String, "prompt": pl.String, "chosen": pl.String, "rejected": pl.String})
+    base = frame.with_columns(default_system_flags(frame["id"], seed, default_system_probability))
+    outputs = []
+    for name in formats:
+        f = get_format(name)
+        rows = base if not format_column else base.filter(pl.col(format_column).list.contains(name))
+        rows = rows.with_columns(_system_expr(name).alias("__sys"))
+        outputs.append(
+            rows.select(
+                "id",
+                "source",
+                pl.lit(name).alias("format"),
+                pl.concat_str([_start_expr(name), _apply(f.first_user, "content", pl.col("prompt"))]).alias("prompt"),
+                _apply(f.completion, "content", pl.col("chosen")).alias("chosen"),
+                _apply(f.completion, "content", pl.col("rejected")).alias("rejected"),
+            )
+        )
+    return pl.concat(outputs)
+
+
+def _empty_sft() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "id": pl.String,
+            "source": pl.String,
+            "format": pl.String,
+            "prompt": pl.String,
+            "completion": pl.String,
+            "messages": pl.List(pl.Struct({"role": pl.String, "content": pl.String})),
+        }
+    )
+
+
+def assign_formats(row_ids: pl.Series, formats: Sequence[str], k: int, seed: int) -> pl.Series:
+    """k of the formats per row with even coverage: a coin-seeded rotation start per row id, then
+    k consecutive formats; over many rows each format is used k/len(formats) of the time."""
+    n = len(formats)
+    if k >= n:
+        return pl.Series("formats", [list(formats)] * len(row_ids), dtype=pl.List(pl.String))
+    start = (ids.coins(row_ids, seed, "format_subset") * n).astype(np.int64) % n
+    table = [[formats[(s + j) % n] for j in range(k)] for s in range(n)]
+    return pl.Series("formats", [table[s] for s in start], dtype=pl.List(pl.String))

@@ -1,0 +1,126 @@
+"""Parse one data file into a Polars frame, setting unparsable records aside instead of failing.
+
+A file that cannot be opened or decoded at all raises; a single bad JSON line or CSV record
+becomes a reject (row key, reason, raw text) and the rest of the file is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+from pathlib import Path
+
+import polars as pl
+
+REJECT_RAW_CHARS = 2000
+
+
+def reader_for(path: Path, override: str | None = None) -> str:
+    if override:
+        return override
+    name = path.name.lower().removesuffix(".gz")
+    for ext, kind in ((".parquet", "parquet"), (".jsonl", "jsonl"), (".json", "json"), (".csv", "csv"), (".tsv", "tsv"), (".txt", "text")):
+        if name.endswith(ext):
+            return kind
+    raise ValueError(f"no reader for file type of {path.name}")
+
+
+def _open_text(path: Path) -> str:
+    data = path.read_bytes()
+    if path.name.endswith(".gz"):
+        data = gzip.decompress(data)
+    return data.decode("utf-8-sig")
+
+
+def _frame(records: list[dict], keys: list[str]) -> pl.DataFrame:
+    frame = pl.from_dicts(records, infer_schema_length=None, strict=False) if records else pl.DataFrame()
+    return frame.with_columns(pl.Series("__row_key", keys, dtype=pl.String))
+
+
+def _rejects(rows: list[tuple[str, str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"row_key": pl.String, "reason": pl.String, "raw": pl.String}, orient="row")
+
+
+def read_jsonl(path: Path, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    records, keys, bad = [], [], []
+    for lineno, line in enumerate(_open_text(path).splitlines(), start=1):
+        if not line.strip():
+            continue
+        key = f"{label}:{lineno}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            bad.append((key, f"malformed: invalid JSON ({exc.msg})", line[:REJECT_RAW_CHARS]))
+            continue
+        if not isinstance(obj, dict):
+            bad.append((key, "malformed: JSON line is not an object", line[:REJECT_RAW_CHARS]))
+            continue
+        records.append(obj)
+        keys.append(key)
+    return _frame(records, keys), _rejects(bad)
+
+
+def read_json(path: Path, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """A JSON array of objects (or {"data": [...]}, or one object per line as a fallback)."""
+    text = _open_text(path)
+    try:
+        obj = json.loads(text)
+    except json.JSONDecodeError:
+        return read_jsonl(path, label)
+    if isinstance(obj, dict) and isinstance(obj.get("data"), list):
+        obj = obj["data"]
+    if isinstance(obj, dict):
+        obj = [obj]
+    records, keys, bad = [], [], []
+    for i, item in enumerate(obj):
+        key = f"{label}:{i}"
+        if isinstance(item, dict):
+            records.append(item)
+            keys.append(key)
+        else:
+            bad.append((key, "malformed: array item is not an object", json.dumps(item)[:REJECT_RAW_CHARS]))
+    return _frame(records, keys), _rejects(bad)
+
+
+def read_delimited(path: Path, label: str, separator: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """CSV/TSV with a header; every column read as text (converters cast). Ragged records are rejects."""
+    text = _open_text(path)
+    try:
+        frame = pl.read_csv(io.StringIO(text), separator=separator, infer_schema=False, quote_char='"')
+        keys = [f"{label}:{i + 2}" for i in range(frame.height)]  # line of the record (header is line 1)
+        return frame.with_columns(pl.Series("__row_key", keys, dtype=pl.String)), _rejects([])
+    except pl.exceptions.ComputeError:
+        pass
+    reader = csv.reader(io.StringIO(text), delimiter=separator)
+    header = next(reader)
+    records, keys, bad = [], [], []
+    for i, row in enumerate(reader, start=2):
+        key = f"{label}:{i}"
+        if len(row) != len(header):
+            bad.append((key, f"malformed: {len(row)} fields, header has {len(header)}", separator.join(row)[:REJECT_RAW_CHARS]))
+            continue
+        records.append(dict(zip(header, row)))
+        keys.append(key)
+    frame = pl.DataFrame(records, schema={h: pl.String for h in header}) if records else pl.DataFrame(schema={h: pl.String for h in header})
+    return frame.with_columns(pl.Series("__row_key", keys, dtype=pl.String)), _rejects(bad)
+
+
+def read_file(path: Path, label: str, override: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(rows, rejects) of one file; `label` prefixes the row keys (usually the repo-relative path)."""
+    kind = reader_for(path, override)
+    if kind == "parquet":
+        frame = pl.read_parquet(path)
+        keys = [f"{label}:{i}" for i in range(frame.height)]
+        return frame.with_columns(pl.Series("__row_key", keys, dtype=pl.String)), _rejects([])
+    if kind == "jsonl":
+        return read_jsonl(path, label)
+    if kind == "json":
+        return read_json(path, label)
+    if kind in ("csv", "tsv"):
+        return read_delimited(path, label, "," if kind == "csv" else "\t")
+    if kind == "text":
+        frame = pl.DataFrame({"file": [path.name], "text": [_open_text(path)], "__row_key": [label]})
+        return frame, _rejects([])
+    raise ValueError(f"unknown reader {kind!r}")

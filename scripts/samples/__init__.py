@@ -1,0 +1,1 @@
+"""One module per upstream repo of the sample mirror; see scripts/make_samples.py."""
