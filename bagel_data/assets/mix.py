@@ -1,0 +1,11 @@
+"""Dagster wiring for the mix domain (placeholder until implemented)."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from bagel_data.recipe import Recipe
+
+
+def build_defs(recipe: Recipe) -> dg.Definitions:
+    return dg.Definitions()
