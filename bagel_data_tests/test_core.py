@@ -1,0 +1,70 @@
+"""Ids, coins, schema conformance, recipe parsing and atomic writes."""
+
+from __future__ import annotations
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from bagel_data import ids, schema, storage
+from bagel_data.recipe import RecipeError, load_recipe
+
+
+def test_ids_are_pinned_and_source_independent():
+    assert ids.text_id("hello") == "a7b6eda801e5347d"  # pinned: a change here invalidates every cache and dedup
+    conv = pl.Series([[{"role": "user", "content": " Hi "}, {"role": "assistant", "content": "A"}], [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "B"}]])
+    same = ids.instruction_ids(conv, pl.Series([None, None], dtype=pl.String))
+    assert same[0] == same[1], "same instruction (modulo surrounding space), different answers: one id"
+    with_system = ids.instruction_ids(conv, pl.Series(["Be nice.", None]))
+    assert with_system[0] != with_system[1]
+
+
+def test_coins_are_uniform_and_seeded():
+    keys = [f"k{i}" for i in range(20000)]
+    a, b = ids.coins(keys, 1, "x"), ids.coins(keys, 1, "x")
+    assert (a == b).all() and 0.49 < a.mean() < 0.51 and a.min() >= 0 and a.max() < 1
+    assert not (ids.coins(keys, 2, "x") == a).all() and not (ids.coins(keys, 1, "y") == a).all()
+    picks = ids.coin_choice(keys[:3000], 1, "c", ["A", "B", "C"]).value_counts()
+    assert picks.height == 3 and all(900 < n < 1100 for n in picks["count"])
+
+
+def test_conform_reports_missing_columns_and_nulls():
+    with pytest.raises(schema.SchemaError, match="missing columns"):
+        schema.conform(pa.table({"id": ["a"]}), schema.TEXT)
+    bad = pa.table({"id": ["a"], "source": ["s"], "dataset": ["d"], "revision": ["r"], "row_key": ["k"], "text": [None]}, schema=pa.schema([(f.name, pa.string()) for f in schema.TEXT]))
+    with pytest.raises(schema.SchemaError, match="'text' has 1 nulls"):
+        schema.conform(bad, schema.TEXT)
+
+
+def test_recipe_cap_rule_and_errors(tmp_path, recipe):
+    spec = recipe.sources["ai2_arc"]
+    assert recipe.effective_cap(spec, 74_999) is None and recipe.effective_cap(spec, 75_000) == 50_000
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("sources:\n  x:\n    priority: 1\n")
+    with pytest.raises(RecipeError, match="source 'x': upstream needs"):
+        load_recipe(bad)
+    with pytest.raises(RecipeError, match="cannot read recipe"):
+        load_recipe(tmp_path / "absent.yaml")
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path, monkeypatch):
+    target = tmp_path / "out" / "t.parquet"
+    storage.write_parquet(pa.table({"a": [1]}), target)
+
+    def boom(table, where, **kw):
+        open(where, "wb").write(b"half")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pq, "write_table", boom)
+    with pytest.raises(KeyboardInterrupt):
+        storage.write_parquet(pa.table({"a": [2]}), target)
+    monkeypatch.undo()
+    assert pq.read_table(target)["a"].to_pylist() == [1], "old complete file still in place"
+    assert [p.name for p in target.parent.iterdir()] == ["t.parquet"], "no temp file left behind"
+
+
+def test_parquet_bytes_are_deterministic(tmp_path):
+    t = pa.table({"a": ["x", "y"], "b": [1, 2]})
+    one, two = storage.write_parquet(t, tmp_path / "1.parquet"), storage.write_parquet(t, tmp_path / "2.parquet")
+    assert one.read_bytes() == two.read_bytes()

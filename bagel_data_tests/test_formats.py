@@ -1,0 +1,129 @@
+"""Golden renderings of the four prompt formats, byte for byte, and the vectorized expansion
+agreeing with the per-row reference renderer."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from bagel_data.formats import render_completion, render_prompt
+from bagel_data.formats.expand import assign_formats, expand_instructions, expand_preferences, expand_texts
+from bagel_data.formats.templates import DEFAULT_SYSTEM, VICUNA_DEFAULT_SYSTEM
+
+PRE = "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n"
+
+GOLDEN_SINGLE = {
+    # (format, system) -> prompt for user "What is 2+2?"
+    ("alpaca", None): PRE + "### Instruction:\nWhat is 2+2?\n### Response:\n",
+    ("alpaca", "Be terse."): PRE + "### Instruction:\nBe terse.\nWhat is 2+2?\n### Response:\n",
+    ("vicuna", None): "USER: What is 2+2?\nASSISTANT:",
+    ("vicuna", "Be terse."): "Be terse.\nUSER: What is 2+2?\nASSISTANT:",
+    ("chatml", None): "<s>user\nWhat is 2+2?\n</s>\n<s>assistant\n",
+    ("chatml", "Be terse."): "<s>system\nBe terse.\n</s>\n<s>user\nWhat is 2+2?\n</s>\n<s>assistant\n",
+    ("llama2", None): "[INST] What is 2+2? [/INST]",
+    ("llama2", "Be terse."): "[INST] <<SYS>>\nBe terse.\n<</SYS>>\n\nWhat is 2+2? [/INST]",
+}
+
+GOLDEN_COMPLETION = {"alpaca": "4", "vicuna": " 4", "chatml": "4\n</s>", "llama2": " 4"}
+
+GOLDEN_HISTORY = {
+    # second assistant turn of: system "Be terse.", Hi / Hello / And 2+2? / 4
+    "alpaca": PRE + "### Instruction:\nBe terse.\nHi\n### Response:\nHello\n### Instruction:\nAnd 2+2?\n### Response:\n",
+    "vicuna": "Be terse.\nUSER: Hi\nASSISTANT: Hello\nUSER: And 2+2?\nASSISTANT:",
+    "chatml": "<s>system\nBe terse.\n</s>\n<s>user\nHi\n</s>\n<s>assistant\nHello\n</s>\n<s>user\nAnd 2+2?\n</s>\n<s>assistant\n",
+    "llama2": "[INST] <<SYS>>\nBe terse.\n<</SYS>>\n\nHi [/INST] Hello </s><s>[INST] And 2+2? [/INST]",
+}
+
+FORMATS = ["alpaca", "vicuna", "chatml", "llama2"]
+
+
+@pytest.mark.parametrize(("fmt", "system"), list(GOLDEN_SINGLE))
+def test_single_turn_prompt_bytes(fmt, system):
+    assert render_prompt(fmt, system, [], "What is 2+2?") == GOLDEN_SINGLE[(fmt, system)]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_completion_bytes(fmt):
+    assert render_completion(fmt, "4") == GOLDEN_COMPLETION[fmt]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_multi_turn_history_bytes(fmt):
+    assert render_prompt(fmt, "Be terse.", [("Hi", "Hello")], "And 2+2?") == GOLDEN_HISTORY[fmt]
+
+
+def test_braces_and_placeholders_in_content_are_literal():
+    text = "Use {content} and {system} and {} literally"
+    assert render_prompt("vicuna", "{system}", [], text) == "{system}\nUSER: " + text + "\nASSISTANT:"
+
+
+def _conv(*turns):
+    roles = ["user", "assistant"] * len(turns)
+    return [{"role": r, "content": c} for r, c in zip(roles, turns)]
+
+
+@pytest.fixture
+def rows():
+    return pl.DataFrame(
+        {
+            "id": ["r1", "r2", "r3"],
+            "source": ["s", "s", "t"],
+            "system": ["Be terse.", None, None],
+            "conversation": [_conv("Hi", "Hello", "And 2+2?", "4"), _conv("Q", "A"), _conv("Q3", "A3", "Q4", "A4", "Q5", "A5")],
+        }
+    )
+
+
+def test_expansion_matches_reference_renderer(rows):
+    out = expand_instructions(rows, FORMATS, seed=7, default_system_probability=0.0)
+    assert out.height == (2 + 1 + 3) * 4  # one row per assistant turn per format
+    for r in out.iter_rows(named=True):
+        conv = rows.filter(pl.col("id") == r["id"]).row(0, named=True)
+        turns = [t["content"] for t in conv["conversation"]]
+        k = (len(r["messages"]) - (1 if conv["system"] else 0)) // 2 - 1
+        history = [(turns[2 * i], turns[2 * i + 1]) for i in range(k)]
+        assert r["prompt"] == render_prompt(r["format"], conv["system"], history, turns[2 * k])
+        assert r["completion"] == render_completion(r["format"], turns[2 * k + 1])
+    second = out.filter((pl.col("id") == "r1") & (pl.col("format") == "llama2"))["prompt"].to_list()
+    assert second[1] == GOLDEN_HISTORY["llama2"]
+
+
+def test_messages_hold_system_and_history(rows):
+    out = expand_instructions(rows, ["chatml"], seed=7, default_system_probability=0.0)
+    msgs = out.filter(pl.col("id") == "r1")["messages"].to_list()
+    assert [m["role"] for m in msgs[1]] == ["system", "user", "assistant", "user", "assistant"]
+    assert msgs[0][-1] == {"role": "assistant", "content": "Hello"}
+
+
+def test_default_system_coin_is_seeded_by_row_id(rows):
+    always = expand_instructions(rows, ["vicuna", "alpaca"], seed=7, default_system_probability=1.0)
+    r2 = always.filter(pl.col("id") == "r2")
+    assert r2.filter(pl.col("format") == "vicuna")["prompt"][0] == VICUNA_DEFAULT_SYSTEM + "\nUSER: Q\nASSISTANT:"
+    assert r2.filter(pl.col("format") == "alpaca")["prompt"][0] == PRE + "### Instruction:\n" + DEFAULT_SYSTEM + "\nQ\n### Response:\n"
+    # an explicit system prompt is never replaced
+    assert always.filter((pl.col("id") == "r1") & (pl.col("format") == "vicuna"))["prompt"][0].startswith("Be terse.\n")
+    half = [expand_instructions(rows, FORMATS, seed=7, default_system_probability=0.5) for _ in range(2)]
+    assert half[0].equals(half[1])
+    many = pl.DataFrame({"id": [f"id{i}" for i in range(400)], "source": "s", "system": None, "conversation": [_conv("q", "a")] * 400})
+    share = expand_instructions(many, ["vicuna"], seed=7, default_system_probability=0.5)["prompt"].str.starts_with(VICUNA_DEFAULT_SYSTEM).mean()
+    assert 0.4 < share < 0.6
+
+
+def test_dpo_prompts_and_text_rows():
+    pairs = pl.DataFrame({"id": ["p"], "source": ["u"], "system": [None], "prompt": ["Name a color."], "chosen": ["Blue."], "rejected": ["No."]})
+    out = expand_preferences(pairs, FORMATS, seed=1, default_system_probability=0.0)
+    got = {r["format"]: (r["prompt"], r["chosen"], r["rejected"]) for r in out.iter_rows(named=True)}
+    assert got["llama2"] == ("[INST] Name a color. [/INST]", " Blue.", " No.")
+    assert got["chatml"] == ("<s>user\nName a color.\n</s>\n<s>assistant\n", "Blue.\n</s>", "No.\n</s>")
+    texts = expand_texts(pl.DataFrame({"id": ["t"], "source": ["g"], "text": ["Chapter 1\nIt was."]}))
+    assert texts.row(0, named=True)["prompt"] == "" and texts.row(0, named=True)["format"] == "text"
+
+
+def test_k_of_4_assignment_covers_formats_evenly():
+    ids = pl.Series([f"row{i}" for i in range(4000)])
+    assigned = assign_formats(ids, FORMATS, k=3, seed=3)
+    assert set(assigned.list.len().to_list()) == {3}
+    counts = assigned.explode().value_counts()
+    shares = dict(zip(counts["formats"], counts["count"]))
+    assert all(abs(shares[f] / 4000 - 0.75) < 0.03 for f in FORMATS)
+    assert assign_formats(ids, FORMATS, k=3, seed=3).equals(assigned)
