@@ -1,0 +1,42 @@
+"""apps: samples (train.jsonl with JSON-string solutions) convert; bad solution lists are rejects."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from bagel_data_tests.helpers import assistant_text, convert, user_text
+
+PREFIX = "Provide a python solution to the following:\n"
+
+
+def test_samples_counts_and_reasons(sample_settings):
+    parts = convert("apps", sample_settings)
+    rows, rejects = parts["instructions"], parts["rejects"]
+    assert rows.height == 18
+    assert rejects.sort("row_key").select("row_key", "reason").rows() == [
+        ("train.jsonl:11", "filter: humaneval solution"),
+        ("train.jsonl:13", "filter: duplicate instruction"),
+        ("train.jsonl:21", "malformed: no solutions"),
+        ("train.jsonl:22", "malformed: no solutions"),
+        ("train.jsonl:23", "malformed: solutions not a JSON list of strings"),
+        ("train.jsonl:24", "malformed: empty question"),
+        ("train.jsonl:25", "malformed: empty solution"),
+    ]
+    assert rows["id"].n_unique() == rows.height
+
+
+def test_first_solution_prefix_and_category(sample_settings):
+    rows = convert("apps", sample_settings)["instructions"]
+    first = rows.filter(pl.col("row_key") == "train.jsonl:1")
+    assert user_text(first) == PREFIX + "Given n integers, print their sum.\n\n-----Input-----\n\nThe first line contains an integer n.\n\n-----Output-----\n\nPrint the answer."
+    assert assistant_text(first) == "n = int(input())\nprint(sum(map(int, input().split())))"
+    assert first["category"][0] == "introductory"
+    padded = rows.filter(pl.col("row_key") == "train.jsonl:14")
+    assert assistant_text(padded) == "print(len(set(input())))", "blank lines around code are trimmed"
+    unicode = rows.filter(pl.col("row_key") == "train.jsonl:9")
+    assert "Петя" in user_text(unicode) and "数字之和" in user_text(unicode)
+
+
+def test_prompt_prefix_is_a_recipe_option(sample_settings):
+    rows = convert("apps", sample_settings, options={"prompt_prefix": "Solve in Python:\n", "humaneval_min_chars": 40})["instructions"]
+    assert user_text(rows).startswith("Solve in Python:\nGiven n integers")
