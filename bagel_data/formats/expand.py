@@ -39,29 +39,62 @@ def _start_expr(fmt_name: str) -> pl.Expr:
     return pl.when(pl.col("__sys").is_null()).then(pl.lit(f.start)).otherwise(_apply(f.start_with_system, "system", pl.col("__sys")))
 
 
+def _format_filter(frame: pl.DataFrame, format_column: str | None, name: str) -> pl.DataFrame:
+    """Rows to render in format `name`: all, or those whose `format_column` (a list of names, or
+    one name) holds it."""
+    if not format_column:
+        return frame
+    col = pl.col(format_column)
+    return frame.filter(col.list.contains(name) if isinstance(frame.schema[format_column], pl.List) else col == name)
+
+
+def _with_default_system(frame: pl.DataFrame, seed: int, probability: float) -> pl.DataFrame:
+    """Add the per-row default-system coin unless the caller precomputed `__default_system`."""
+    if "__default_system" in frame.columns:
+        return frame
+    return frame.with_columns(default_system_flags(frame["id"], seed, probability))
+
+
 def expand_instructions(
-    frame: pl.DataFrame, formats: Sequence[str], *, seed: int, default_system_probability: float, format_column: str | None = None
+    frame: pl.DataFrame,
+    formats: Sequence[str],
+    *,
+    seed: int,
+    default_system_probability: float,
+    format_column: str | None = None,
+    turn_column: str | None = None,
+    carry: Sequence[str] = (),
 ) -> pl.DataFrame:
     """Instruction rows (id, source, system, conversation[, format_column]) → SFT rows
-    (id, source, format, prompt, completion, messages). With `format_column` (a list of format
-    names per row) a row is expanded only into its own formats."""
+    (id, source, format, prompt, completion, messages), one per format and assistant turn.
+
+    With `format_column` (a list of format names per row, or one name) a row is expanded only
+    into its own formats; with `turn_column` (0-based assistant turn index per row) only that
+    turn is rendered instead of every turn; `carry` columns are passed through to the output."""
     if frame.height == 0:
-        return _empty_sft()
-    base = frame.select("id", "source", "system", "conversation", *([format_column] if format_column else [])).with_columns(
-        default_system_flags(frame["id"], seed, default_system_probability)
-    ).with_row_index("__r")
-    turns = (
-        base.select("__r", "conversation")
-        .explode("conversation")
-        .with_columns(
-            pl.col("conversation").struct.field("role").alias("__role"),
-            pl.col("conversation").struct.field("content").alias("__content"),
-            pl.int_range(pl.len()).over("__r").alias("__t"),
-        )
-    )
+        return _empty_sft(frame.select(carry).schema if carry else None)
+    keep = ["id", "source", "system", "conversation", format_column, turn_column, *carry]
+    keep += ["__default_system"] if "__default_system" in frame.columns else []
+    base = _with_default_system(frame.select(list(dict.fromkeys(c for c in keep if c))), seed, default_system_probability)
     outputs = []
     for name in formats:
         f = get_format(name)
+        rows = _format_filter(base, format_column, name)
+        if turn_column:  # only the turns up to the rendered one are needed
+            rows = rows.with_columns(pl.col(turn_column).alias("__k"))
+            history = pl.col("conversation").list.slice(0, pl.col("__k") * 2 + 2)
+        else:
+            history = pl.col("conversation")
+        rows = rows.with_row_index("__r")
+        turns = (
+            rows.select("__r", history.alias("__turn"))
+            .explode("__turn")
+            .with_columns(
+                pl.col("__turn").struct.field("role").alias("__role"),
+                pl.col("__turn").struct.field("content").alias("__content"),
+                pl.int_range(pl.len()).over("__r").alias("__t"),
+            )
+        )
         frag = (
             pl.when(pl.col("__t") == 0)
             .then(_apply(f.first_user, "content", pl.col("__content")))
@@ -70,9 +103,9 @@ def expand_instructions(
             .otherwise(_apply(f.assistant, "content", pl.col("__content")))
         )
         grouped = turns.group_by("__r", maintain_order=True).agg(frag.alias("__frags"), pl.col("__content").alias("__contents"))
-        rows = base if not format_column else base.filter(pl.col(format_column).list.contains(name))
         rows = rows.join(grouped, on="__r", how="inner", maintain_order="left").with_columns(_system_expr(name).alias("__sys"))
-        rows = rows.with_columns(pl.int_ranges(0, pl.col("__contents").list.len() // 2).alias("__k")).explode("__k")
+        if not turn_column:
+            rows = rows.with_columns(pl.int_ranges(0, pl.col("__contents").list.len() // 2).alias("__k")).explode("__k")
         n_prompt = pl.col("__k") * 2 + 1
         system_msg = pl.when(pl.col("system").is_not_null()).then(
             pl.concat_list([pl.struct(pl.lit("system").alias("role"), pl.col("system").alias("content"))])
@@ -85,12 +118,13 @@ def expand_instructions(
                 pl.concat_str([_start_expr(name), pl.col("__frags").list.slice(0, n_prompt).list.join("")]).alias("prompt"),
                 _apply(f.completion, "content", pl.col("__contents").list.get(n_prompt)).alias("completion"),
                 pl.concat_list([system_msg, pl.col("conversation").list.slice(0, n_prompt + 1)]).alias("messages"),
+                *carry,
             )
         )
-    return pl.concat(outputs) if outputs else _empty_sft()
+    return pl.concat(outputs) if outputs else _empty_sft(frame.select(carry).schema if carry else None)
 
 
-def expand_texts(frame: pl.DataFrame) -> pl.DataFrame:
+def expand_texts(frame: pl.DataFrame, *, carry: Sequence[str] = ()) -> pl.DataFrame:
     """Plain-text rows pass through as completion-only SFT rows (empty prompt, format "text")."""
     return frame.select(
         "id",
@@ -99,21 +133,29 @@ def expand_texts(frame: pl.DataFrame) -> pl.DataFrame:
         pl.lit("").alias("prompt"),
         pl.col("text").alias("completion"),
         pl.concat_list([pl.struct(pl.lit("assistant").alias("role"), pl.col("text").alias("content"))]).alias("messages"),
+        *carry,
     )
 
 
 def expand_preferences(
-    frame: pl.DataFrame, formats: Sequence[str], *, seed: int, default_system_probability: float, format_column: str | None = None
+    frame: pl.DataFrame,
+    formats: Sequence[str],
+    *,
+    seed: int,
+    default_system_probability: float,
+    format_column: str | None = None,
+    carry: Sequence[str] = (),
 ) -> pl.DataFrame:
-    """Preference pairs (id, source, system, prompt, chosen, rejected) → DPO rows per format."""
+    """Preference pairs (id, source, system, prompt, chosen, rejected) → DPO rows per format
+    (`format_column`: a list of format names per row, or one name; `carry`: passed through)."""
     if frame.height == 0:
-        return pl.DataFrame(schema={"id": pl.String, "source": pl.String, "format": pl.String, "prompt": pl.String, "chosen": pl.String, "rejected": pl.String})
-    base = frame.with_columns(default_system_flags(frame["id"], seed, default_system_probability))
+        schema = {"id": pl.String, "source": pl.String, "format": pl.String, "prompt": pl.String, "chosen": pl.String, "rejected": pl.String}
+        return pl.DataFrame(schema={**schema, **(dict(frame.select(carry).schema) if carry else {})})
+    base = _with_default_system(frame, seed, default_system_probability)
     outputs = []
     for name in formats:
         f = get_format(name)
-        rows = base if not format_column else base.filter(pl.col(format_column).list.contains(name))
-        rows = rows.with_columns(_system_expr(name).alias("__sys"))
+        rows = _format_filter(base, format_column, name).with_columns(_system_expr(name).alias("__sys"))
         outputs.append(
             rows.select(
                 "id",
@@ -122,12 +164,13 @@ def expand_preferences(
                 pl.concat_str([_start_expr(name), _apply(f.first_user, "content", pl.col("prompt"))]).alias("prompt"),
                 _apply(f.completion, "content", pl.col("chosen")).alias("chosen"),
                 _apply(f.completion, "content", pl.col("rejected")).alias("rejected"),
+                *carry,
             )
         )
     return pl.concat(outputs)
 
 
-def _empty_sft() -> pl.DataFrame:
+def _empty_sft(carry: pl.Schema | None = None) -> pl.DataFrame:
     return pl.DataFrame(
         schema={
             "id": pl.String,
@@ -136,6 +179,7 @@ def _empty_sft() -> pl.DataFrame:
             "prompt": pl.String,
             "completion": pl.String,
             "messages": pl.List(pl.Struct({"role": pl.String, "content": pl.String})),
+            **(dict(carry) if carry else {}),
         }
     )
 

@@ -1,0 +1,105 @@
+"""The mix settings of a recipe (`mix:` and `shards:` sections), parsed and validated once.
+
+Keys (all optional):
+- mix.formats_per_row (int, default: every format): k formats per instruction row, evenly rotated;
+- mix.dpo_formats_per_row (int, default: formats_per_row): the same for preference pairs;
+- mix.stratify (balanced | proportional, default balanced): how a capped source with
+  `stratify_by` shares its cap among strata (see `sampling.allocate`);
+- mix.exempt_from_dedup (list): sources outside cross-source dedup (besides `dpo_only` ones);
+- mix.render_chunk_rows (int, default 100000): output rows rendered at a time (memory bound);
+- shards.rows_per_shard or shards.bytes_per_shard (uncompressed text bytes): shard size;
+- shards.compression (default zstd), shards.compression_level, shards.row_group_rows;
+- shards.jsonl (bool): also write each shard as `part-NNNNN.jsonl`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bagel_data.formats.templates import FORMATS
+from bagel_data.recipe import Recipe, RecipeError
+
+STRATIFY_MODES = ("balanced", "proportional")
+PRODUCTS = ("sft", "dpo")
+
+
+@dataclass(frozen=True)
+class MixConfig:
+    seed: int
+    formats: tuple[str, ...]
+    formats_per_row: int
+    dpo_formats_per_row: int
+    stratify: str
+    exempt: frozenset[str]
+    render_chunk_rows: int
+    rows_per_shard: int | None
+    bytes_per_shard: int | None
+    compression: str
+    compression_level: int | None
+    row_group_rows: int
+    jsonl: bool
+    default_system_probability: float
+
+    def k(self, product: str) -> int:
+        return self.formats_per_row if product == "sft" else self.dpo_formats_per_row
+
+    def as_manifest(self) -> dict:
+        """The settings that shape the output bytes, recorded in the manifest."""
+        return {
+            "formats": list(self.formats),
+            "formats_per_row": self.formats_per_row,
+            "dpo_formats_per_row": self.dpo_formats_per_row,
+            "stratify": self.stratify,
+            "exempt_from_dedup": sorted(self.exempt),
+            "rows_per_shard": self.rows_per_shard,
+            "bytes_per_shard": self.bytes_per_shard,
+            "compression": self.compression,
+            "compression_level": self.compression_level,
+            "row_group_rows": self.row_group_rows,
+            "jsonl": self.jsonl,
+            "render_chunk_rows": self.render_chunk_rows,
+            "seed": self.seed,
+            "default_system_probability": self.default_system_probability,
+        }
+
+
+def _positive(value, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise RecipeError(f"recipe {what} must be a positive integer, got {value!r}")
+    return value
+
+
+def mix_config(recipe: Recipe) -> MixConfig:
+    mix, shards = recipe.mix, recipe.shards
+    unknown = [f for f in recipe.formats if f not in FORMATS]
+    if unknown or not recipe.formats:
+        raise RecipeError(f"recipe formats {list(recipe.formats)}: unknown {unknown}; known {sorted(FORMATS)}")
+    n = len(recipe.formats)
+    k = _positive(mix.get("formats_per_row", n), "mix.formats_per_row")
+    k_dpo = _positive(mix.get("dpo_formats_per_row", k), "mix.dpo_formats_per_row")
+    if k > n or k_dpo > n:
+        raise RecipeError(f"recipe mix.formats_per_row ({k}, dpo {k_dpo}) exceeds the {n} formats")
+    stratify = str(mix.get("stratify", "balanced"))
+    if stratify not in STRATIFY_MODES:
+        raise RecipeError(f"recipe mix.stratify must be one of {STRATIFY_MODES}, got {stratify!r}")
+    rows, size = shards.get("rows_per_shard"), shards.get("bytes_per_shard")
+    if (rows is None) == (size is None):
+        raise RecipeError("recipe shards: set exactly one of rows_per_shard and bytes_per_shard")
+    level = shards.get("compression_level")
+    exempt = frozenset(str(s) for s in mix.get("exempt_from_dedup") or ()) | {s.name for s in recipe.sources.values() if s.dpo_only}
+    return MixConfig(
+        seed=recipe.seed,
+        formats=tuple(recipe.formats),
+        formats_per_row=k,
+        dpo_formats_per_row=k_dpo,
+        stratify=stratify,
+        exempt=exempt,
+        render_chunk_rows=_positive(mix.get("render_chunk_rows", 100_000), "mix.render_chunk_rows"),
+        rows_per_shard=None if rows is None else _positive(rows, "shards.rows_per_shard"),
+        bytes_per_shard=None if size is None else _positive(size, "shards.bytes_per_shard"),
+        compression=str(shards.get("compression", "zstd")),
+        compression_level=None if level is None else int(level),
+        row_group_rows=_positive(shards.get("row_group_rows", 10_000), "shards.row_group_rows"),
+        jsonl=bool(shards.get("jsonl", False)),
+        default_system_probability=recipe.default_system_probability,
+    )

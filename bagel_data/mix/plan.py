@@ -1,0 +1,79 @@
+"""The output plan: one small record per training row (which base row, which format, which
+assistant turn) in shuffled order, built before any text is rendered.
+
+Every base row gets one 64-bit hash, `ids.coins(id, seed, "mix:<product>")`; the format
+rotation and the shuffle key are derived from it with splitmix64, so no further per-row
+hashing is needed. Formats (k of n): within each source, rows ranked by their format hash take
+rotation starts 0, 1, ..., n-1, 0, ... and the k formats after the start, so every format
+covers k/n of the source's rows up to one row. The shuffle sorts plan records by a key mixing
+the row hash with (format, turn, source), ties broken by plan position: a global, seeded
+shuffle that is the same on every rebuild.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from bagel_data import ids
+
+TEXT_FORMAT = "text"
+KINDS = ("instructions", "texts", "preferences")
+_FORMAT_SALT = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
+PLAN_SCHEMA = {"kind": pl.UInt8, "base": pl.UInt32, "format": pl.UInt8, "turn": pl.UInt32, "key": pl.UInt64}
+
+
+def splitmix64(x: np.ndarray) -> np.ndarray:
+    """A bijective 64-bit mixer (Steele et al.); wraps modulo 2**64."""
+    with np.errstate(over="ignore"):
+        z = np.asarray(x, dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return z ^ (z >> np.uint64(31))
+
+
+def row_hashes(row_ids: pl.Series, seed: int, product: str) -> np.ndarray:
+    return (ids.coins(row_ids, seed, f"mix:{product}") * float(1 << 53)).astype(np.uint64)
+
+
+def format_starts(hashes: np.ndarray, origins: pl.Series, n_formats: int) -> pl.Series:
+    """Rotation start per row: rank of the row's format hash within its source, modulo n."""
+    frame = pl.DataFrame({"origin": origins, "h": splitmix64(hashes ^ _FORMAT_SALT)})
+    rank = pl.col("h").rank("ordinal").over("origin").cast(pl.Int64) - 1  # ties: file order
+    return frame.select((rank % n_formats).cast(pl.UInt8).alias("start"))["start"]
+
+
+def base_plan(kind: str, base: pl.DataFrame, hashes: np.ndarray, *, n_formats: int, k: int, origin_codes: dict[str, int]) -> pl.DataFrame:
+    """Plan records of one kind of base rows (instructions, texts or preferences), unshuffled."""
+    if base.height == 0:
+        return pl.DataFrame(schema=PLAN_SCHEMA)
+    frame = base.select(
+        pl.lit(KINDS.index(kind), dtype=pl.UInt8).alias("kind"),
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("base"),
+        pl.col("origin").replace_strict(origin_codes, return_dtype=pl.UInt64).alias("__origin"),
+        pl.Series("__h", hashes, dtype=pl.UInt64),
+    )
+    if kind == "texts":  # one completion-only row, format index n
+        frame = frame.with_columns(pl.lit(n_formats, dtype=pl.UInt8).alias("format"))
+    else:  # k consecutive formats from the row's rotation start
+        start = format_starts(hashes, base["origin"], n_formats)
+        frame = (
+            frame.with_columns(start.alias("__start"), pl.int_ranges(0, k, dtype=pl.UInt8).alias("format"))
+            .explode("format")
+            .with_columns(((pl.col("format") + pl.col("__start")) % n_formats).cast(pl.UInt8).alias("format"))
+        )
+    if kind == "instructions":  # one record per assistant turn
+        turns = (base["conversation"].list.len() // 2).cast(pl.UInt32)
+        frame = frame.with_columns(turns.gather(frame["base"]).alias("__n"))
+        frame = frame.with_columns(pl.int_ranges(0, pl.col("__n"), dtype=pl.UInt32).alias("turn")).explode("turn")
+    else:
+        frame = frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias("turn"))
+    salt = (frame["format"].cast(pl.UInt64).to_numpy() << np.uint64(56)) | (frame["turn"].cast(pl.UInt64).to_numpy() << np.uint64(20)) | frame["__origin"].to_numpy()
+    key = splitmix64(frame["__h"].to_numpy() ^ splitmix64(salt))
+    return frame.select("kind", "base", "format", "turn").with_columns(pl.Series("key", key, dtype=pl.UInt64))
+
+
+def shuffle(plans: list[pl.DataFrame]) -> pl.DataFrame:
+    """All plan records in one seeded order (key, then plan position)."""
+    plan = pl.concat(plans) if plans else pl.DataFrame(schema=PLAN_SCHEMA)
+    return plan.with_row_index("__pos").sort("key", "__pos").drop("__pos")
