@@ -1,0 +1,70 @@
+"""mmlu: auxiliary_train samples convert with malformed rows set aside; the real MMLU dev CSVs
+(HF-style export: question,choice0..3,answer) convert after mapping to the hub's list `choices`."""
+
+from __future__ import annotations
+
+import csv
+
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bagel_data.recipe import load_recipe
+from bagel_data.sources import run_converter
+from bagel_data.sources.mmlu import LETTER_ONLY
+from bagel_data_tests.helpers import convert
+
+TRAIN_FILE = "all/auxiliary_train-00000-of-00001.parquet"
+
+
+def test_samples_convert_and_reject_malformed(sample_settings):
+    recipe = load_recipe()
+    converted, tables = run_converter(recipe.sources["mmlu"], recipe, sample_settings)
+    rows, rejects = pl.from_arrow(tables["instructions"]), pl.from_arrow(tables["rejects"])
+    assert converted.rows_in == 25
+    assert rows.height == 20
+    assert sorted(rejects["reason"].to_list()) == [
+        "malformed: answer index not among choices",
+        "malformed: choices",
+        "malformed: choices",
+        "malformed: empty question",
+        "malformed: more choices than letters",
+    ]
+    assert rows["id"].n_unique() == 19, "the repeated 7 × 8 question gets the same coin, so the same text and id"
+    letter_only = rows["conversation"].list.get(0).struct.field("content").str.starts_with(LETTER_ONLY)
+    assert 0 < letter_only.sum() < rows.height, "the coin should give both answer styles"
+
+
+def test_rendered_styles(sample_settings):
+    moons_key = f"{TRAIN_FILE}:9"
+    text = convert("mmlu", sample_settings, options={"letter_only_probability": 0.0})["instructions"]
+    conv = text.filter(pl.col("row_key") == moons_key)["conversation"][0]
+    assert conv[0]["content"] == "Which planet has the most moons known as of 2023?\nA. Earth\nB. Mars\nC. Jupiter\nD. Saturn\nE. Neptune"
+    assert conv[1]["content"] == "D Saturn"
+    letter = convert("mmlu", sample_settings, options={"letter_only_probability": 1.0})["instructions"]
+    conv = letter.filter(pl.col("row_key") == moons_key)["conversation"][0]
+    assert conv[0]["content"] == LETTER_ONLY + "\nWhich planet has the most moons known as of 2023?\nA. Earth\nB. Mars\nC. Jupiter\nD. Saturn\nE. Neptune"
+    assert conv[1]["content"] == "D"
+    two = letter.filter(pl.col("row_key") == f"{TRAIN_FILE}:8")["conversation"][0]
+    assert two[0]["content"].endswith("Is the statement true?\nA. True\nB. False") and two[1]["content"] == "A"
+
+
+def test_real_mmlu_dev_csvs_through_mirror(realdata, mirror, mirror_settings):
+    rows = []
+    for path in sorted((realdata / "mmlu" / "dev").glob("*_dev.csv")):
+        with path.open(encoding="utf-8", newline="") as handle:
+            for r in csv.DictReader(handle):
+                subject = path.name.removesuffix("_dev.csv")
+                rows.append({"question": r["question"], "subject": subject, "choices": [r[f"choice{i}"] for i in range(4)], "answer": int(r["answer"])})
+    assert len(rows) == 285
+    target = mirror / "cais" / "mmlu" / TRAIN_FILE
+    target.parent.mkdir(parents=True)
+    pq.write_table(pa.Table.from_pylist(rows), target)
+    parts = convert("mmlu", mirror_settings, options={"letter_only_probability": 0.0})
+    out = parts["instructions"]
+    assert out.height == 285 and parts["rejects"].height == 0
+    first = out.filter(pl.col("row_key") == f"{TRAIN_FILE}:0")["conversation"][0]
+    r = rows[0]
+    letter = "ABCD"[r["answer"]]
+    assert first[0]["content"] == r["question"].strip() + "\n" + "\n".join(f"{L}. {c}" for L, c in zip("ABCD", r["choices"]))
+    assert first[1]["content"] == f"{letter} {r['choices'][r['answer']]}"
