@@ -11,7 +11,7 @@ from bagel_data.recipe import Recipe, load_recipe
 
 def build_definitions(recipe: Recipe | None = None) -> dg.Definitions:
     recipe = recipe or load_recipe()
-    return dg.Definitions.merge(
+    merged = dg.Definitions.merge(
         sources.build_defs(recipe),
         decontam.build_defs(recipe),
         mix.build_defs(recipe),
@@ -19,6 +19,7 @@ def build_definitions(recipe: Recipe | None = None) -> dg.Definitions:
         operations.build_defs(recipe),
         dg.Definitions(resources={"bagel": default_bagel_resource()}),
     )
+    return operations.wire(merged, recipe)  # upstream deps, catalog deps, eager automation
 
 
 defs = build_definitions()
