@@ -1,11 +1,124 @@
-"""Dagster wiring for the mix domain (placeholder until implemented)."""
+"""Dagster wiring for the mix: `sft_shards` and `dpo_shards` (group `mix`).
 
-from __future__ import annotations
+Each asset depends on every enabled source asset and on `contamination_matches` (when the
+recipe enables decontamination), calls `bagel_data.mix.build_product` and reports rows per
+source through each selection step, dedup drops per source pair, rows per source × format,
+length statistics and a preview. Its blocking checks are computed on the staged output before
+it replaces the previous one; a failing output raises and never reaches `output/<product>`.
+A separate blocking check, `live_shards_match_manifest`, re-hashes the shards in place.
+"""
 
-import dagster as dg
+import json
 
+import dagster as dg  # no "from __future__ import annotations": Dagster inspects the context annotation
+import polars as pl
+
+from bagel_data.assets.metadata import column_schema, preview
+from bagel_data.assets.resources import BagelResource
+from bagel_data.mix import MixCheckError, build_product, check_manifest
+from bagel_data.mix.checks import CHECK_NAMES, shard_files, target_schema
+from bagel_data.mix.manifest import MANIFEST_NAME
 from bagel_data.recipe import Recipe
+from bagel_data.storage import Layout
+
+GROUP = "mix"
+CONTAMINATION_MATCHES = dg.AssetKey("contamination_matches")
+SELECTION_COLUMNS = ("rows_in", "decontaminated", "duplicates_within", "duplicates_cross", "sampled_out", "selected", "cap")
+
+
+def product_key(product: str) -> dg.AssetKey:
+    return dg.AssetKey(f"{product}_shards")
+
+
+def _md_table(header: list[str], rows: list[list]) -> dg.MetadataValue:
+    if not rows:
+        return dg.MetadataValue.md("_(none)_")
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
+    return dg.MetadataValue.md("\n".join(lines))
+
+
+def _metadata(report, layout: Layout) -> dict:
+    manifest = report.manifest
+    selection = manifest["selection"]
+    formats = sorted({f for per in manifest["rows_by_source_format"].values() for f in per})
+    by_format = [[s, *(per.get(f, 0) for f in formats)] for s, per in manifest["rows_by_source_format"].items()]
+    first = shard_files(report.folder)[:1]
+    head = pl.scan_parquet(first).head(5).collect() if first else pl.DataFrame()
+    return {
+        "dagster/row_count": manifest["rows"],
+        "dagster/column_schema": column_schema(target_schema(report.product)),
+        "shards": len(manifest["shards"]),
+        "manifest": dg.MetadataValue.path(str(report.folder / MANIFEST_NAME)),
+        "recipe_digest": manifest["recipe"]["digest"],
+        "code_digest": manifest["code"]["digest"],
+        "rows_selected": sum(s["selected"] for s in selection.values()),
+        "rows_dropped_dedup": sum(s["duplicates_within"] + s["duplicates_cross"] for s in selection.values()),
+        "rows_dropped_sampling": sum(s["sampled_out"] for s in selection.values()),
+        "rows_decontaminated": manifest["decontamination"]["rows_removed"],
+        "selection_by_source": _md_table(["source", *SELECTION_COLUMNS], [[n, *(s[c] for c in SELECTION_COLUMNS)] for n, s in selection.items()]),
+        "dedup_drops": _md_table(["dropped", "kept_by", "rows"], [[d["dropped"], d["kept_by"], d["rows"]] for d in manifest["dedup_drops"]]),
+        "rows_by_source_format": _md_table(["source", *formats], by_format),
+        "lengths_chars": dg.MetadataValue.json(manifest["lengths_chars"]),
+        "preview": preview(head),
+    }
+
+
+def build_product_asset(product: str, recipe: Recipe) -> dg.AssetsDefinition:
+    key = product_key(product)
+    deps = [dg.AssetKey(["sources", s.name]) for s in recipe.enabled_sources()]
+    if recipe.decontamination.get("enabled", True):
+        deps.append(CONTAMINATION_MATCHES)
+    what = "SFT rows (prompt, completion, messages)" if product == "sft" else "DPO pairs (prompt, chosen, rejected)"
+
+    @dg.asset(
+        key=key,
+        group_name=GROUP,
+        deps=deps,
+        description=(
+            f"{what} as shuffled, zstd Parquet shards with `manifest.json` in `output/{product}`: rows deduplicated "
+            "across sources by priority, capped/stratified/weighted per recipe, decontaminated, rendered in the "
+            "recipe's prompt formats. Rebuilds are byte-identical."
+        ),
+        kinds={"polars", "parquet"},
+        owners=["team:data"],
+        tags={"bagel/role": "output"},
+        check_specs=[dg.AssetCheckSpec(name, asset=key, blocking=True) for name in CHECK_NAMES[product]],
+    )
+    def _shards(context: dg.AssetExecutionContext, bagel: BagelResource):
+        layout = Layout(bagel.settings().home)
+        try:
+            report = build_product(recipe, layout.home, product)
+        except MixCheckError as exc:
+            failed = {o.name: o.description for o in exc.outcomes if not o.passed}
+            raise dg.Failure(description=str(exc), metadata={"failed_checks": dg.MetadataValue.json(failed)}) from exc
+        context.log.info(f"{product}: {report.manifest['rows']} rows in {len(report.manifest['shards'])} shard(s) at {report.folder}")
+        return dg.MaterializeResult(
+            metadata=_metadata(report, layout),
+            check_results=[
+                dg.AssetCheckResult(check_name=o.name, passed=o.passed, description=o.description, metadata=o.metadata) for o in report.checks
+            ],
+        )
+
+    return _shards
+
+
+def build_live_manifest_check(product: str) -> dg.AssetChecksDefinition:
+    @dg.asset_check(
+        asset=product_key(product),
+        name="live_shards_match_manifest",
+        blocking=True,
+        description="Re-hash the shards in place: every manifest entry exists with its sha256 and row count, nothing unlisted.",
+    )
+    def _live(bagel: BagelResource) -> dg.AssetCheckResult:
+        outcome = check_manifest(Layout(bagel.settings().home).output(product))
+        return dg.AssetCheckResult(passed=outcome.passed, description=outcome.description, metadata=outcome.metadata)
+
+    return _live
 
 
 def build_defs(recipe: Recipe) -> dg.Definitions:
-    return dg.Definitions()
+    return dg.Definitions(
+        assets=[build_product_asset(p, recipe) for p in ("sft", "dpo")],
+        asset_checks=[build_live_manifest_check(p) for p in ("sft", "dpo")],
+    )

@@ -50,7 +50,7 @@ def check_manifest(folder: Path) -> CheckOutcome:
     path = Path(folder) / MANIFEST_NAME
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
-        listed = {s["file"]: s for s in manifest["shards"]}
+        listed = {s["path"]: s for s in manifest["shards"]}
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return CheckOutcome(name, False, f"manifest unreadable: {exc}")
     problems = []
@@ -63,8 +63,9 @@ def check_manifest(folder: Path) -> CheckOutcome:
             problems.append(f"{file}: sha256 mismatch")
         elif pq.ParquetFile(shard).metadata.num_rows != entry.get("rows"):
             problems.append(f"{file}: row count differs from manifest")
-        if "jsonl" in entry and sha256_file(Path(folder) / entry["jsonl"]["file"]) != entry["jsonl"].get("sha256"):
-            problems.append(f"{entry['jsonl']['file']}: sha256 mismatch")
+        twin = entry.get("jsonl")
+        if twin and (not (Path(folder) / twin["path"]).is_file() or sha256_file(Path(folder) / twin["path"]) != twin.get("sha256")):
+            problems.append(f"{twin['path']}: missing or sha256 mismatch")
     problems += [f"{p.name}: not in manifest" for p in shard_files(folder) if p.name not in listed]
     desc = "all shards match the manifest" if not problems else "; ".join(problems[:EXAMPLES])
     return CheckOutcome(name, not problems, desc, {"shards": len(listed), "problems": len(problems)})

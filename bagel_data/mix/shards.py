@@ -49,7 +49,7 @@ def text_bytes(frame: pl.DataFrame) -> np.ndarray:
 
 @dataclass
 class ShardInfo:
-    file: str
+    path: str  # relative to the output folder
     rows: int
     bytes: int
     sha256: str
@@ -115,6 +115,6 @@ class ShardWriter:
         if self.config.jsonl:
             twin = self.folder / JSONL_NAME.format(index)
             frame.write_ndjson(twin)
-            info.jsonl = {"file": twin.name, "bytes": twin.stat().st_size, "sha256": sha256_file(twin)}
+            info.jsonl = {"path": twin.name, "bytes": twin.stat().st_size, "sha256": sha256_file(twin)}
         self.shards.append(info)
         self._buffer, self._rows, self._bytes = [], 0, 0

@@ -81,7 +81,7 @@ def make_recipe(sources: dict[str, dict], *, mix: dict | None = None, shards: di
         "seed": seed,
         "formats": ["alpaca", "vicuna", "chatml", "llama2"],
         "mix": {"exempt_from_dedup": [], **(mix or {})},
-        "shards": {"rows_per_shard": 1000, **(shards or {})},
+        "shards": shards or {"rows_per_shard": 1000},
         "decontamination": {"enabled": decontamination},
         "sources": {name: {"upstream": {"repo": f"up/{name}"}, **spec} for name, spec in sources.items()},
         **extra,

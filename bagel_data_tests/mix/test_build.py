@@ -1,0 +1,170 @@
+"""Shards, manifest, byte-identical rebuilds, and the output checks catching bad outputs."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import polars as pl
+import pyarrow.parquet as pq
+import pytest
+
+from bagel_data import schema
+from bagel_data.mix import MixCheckError, build_product, check_manifest, validate
+from bagel_data.storage import Layout
+from bagel_data_tests.mix.crafted import conversation, instructions, make_recipe, preferences, texts, write_removals, write_source
+
+
+def _digests(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def _write_mix(home, n=120):
+    convs = [conversation(f"question {i}", f"answer {i}") if i % 5 else conversation(f"q{i}", "a", "more", "b") for i in range(n)]
+    write_source(home, "alpha", instructions=instructions("alpha", convs, category=[f"c{i % 3}" for i in range(n)]))
+    write_source(home, "beta", instructions=instructions("beta", convs[:30], label="beta_sub"), texts=texts("beta", [f"text body {i}" for i in range(7)]))
+    pairs = [(f"prompt {i}", f"good {i}", f"bad {i}") for i in range(25)]
+    write_source(home, "pairs", preferences=preferences("pairs", pairs))
+    write_source(home, "truthy", preferences=preferences("truthy", pairs[:5]))
+
+
+def _recipe(**kw):
+    sources = {"alpha": {"priority": 1, "cap": 100, "stratify_by": "cat"}, "beta": {"priority": 2}, "pairs": {"priority": 2}, "truthy": {"priority": 3, "dpo_only": True}}
+    return make_recipe(sources, **kw)
+
+
+@pytest.mark.parametrize("product", ["sft", "dpo"])
+def test_rebuild_is_byte_identical_even_in_another_home(tmp_path, product):
+    digests = []
+    for name in ("one", "two"):
+        home = tmp_path / name
+        _write_mix(home)
+        build_product(_recipe(shards={"rows_per_shard": 50, "jsonl": True}), home, product)
+        build_product(_recipe(shards={"rows_per_shard": 50, "jsonl": True}), home, product)  # rebuild in place
+        digests.append(_digests(Layout(home).output(product)))
+    assert digests[0] == digests[1]
+    assert "manifest.json" in digests[0] and "part-00000.jsonl" in digests[0]
+
+
+def test_shards_by_rows_and_by_bytes(home):
+    _write_mix(home)
+    report = build_product(_recipe(shards={"rows_per_shard": 64}), home, "sft")
+    rows = [s["rows"] for s in report.manifest["shards"]]
+    total = report.manifest["rows"]
+    assert rows == [64] * (total // 64) + ([total % 64] if total % 64 else [])
+    report = build_product(_recipe(shards={"bytes_per_shard": 20_000}), home, "sft")
+    shards = report.manifest["shards"]
+    assert len(shards) > 2 and sum(s["rows"] for s in shards) == total
+    assert all(s["text_bytes"] >= 20_000 for s in shards[:-1])
+    assert all(s["text_bytes"] < 20_000 + 2_000 for s in shards)  # cut at the first row crossing the budget
+    assert [p.name for p in sorted(report.folder.glob("part-*.parquet"))] == [s["path"] for s in shards]
+
+
+def test_manifest_describes_the_output(home):
+    _write_mix(home)
+    report = build_product(_recipe(shards={"rows_per_shard": 100}), home, "sft")
+    manifest = json.loads((report.folder / "manifest.json").read_text())
+    out = pl.read_parquet(report.folder / "part-*.parquet")
+    assert manifest["rows"] == out.height
+    actual = {(s, f): n for s, f, n in out.group_by("source", "format").len().iter_rows()}
+    listed = {(s, f): n for s, per in manifest["rows_by_source_format"].items() for f, n in per.items()}
+    assert listed == actual and ("beta", "text") in listed and "beta_sub" in manifest["rows_by_source_format"]
+    beta = manifest["selection"]["beta"]
+    assert manifest["selection"]["alpha"]["selected"] == 100 and beta["rows_in"] == 37
+    kept_by_alpha = out.filter(pl.col("source") == "alpha")["id"].str.split("#").list.first().unique()
+    beta_ids = pl.read_parquet(Layout(home).normalized("beta", "instructions"))["id"]
+    assert beta["duplicates_cross"] == beta_ids.is_in(kept_by_alpha.implode()).sum() > 0  # only rows alpha kept count
+    assert manifest["dedup_drops"] == [{"dropped": "beta", "kept_by": "alpha", "rows": beta["duplicates_cross"]}]
+    assert manifest["upstream"]["alpha"] == [{"dataset": "up/alpha", "revision": "rev1"}]
+    assert manifest["recipe"] == {"name": "crafted", "digest": _recipe(shards={"rows_per_shard": 100}).digest, "seed": 7}
+    assert manifest["code"]["version"] and len(manifest["code"]["digest"]) == 64
+    lengths = manifest["lengths_chars"]["completion"]
+    assert lengths["count"] == out.height and lengths["max"] == out["completion"].str.len_chars().max()
+    for shard in manifest["shards"]:
+        data = (report.folder / shard["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == shard["sha256"] and len(data) == shard["bytes"]
+        assert pq.ParquetFile(report.folder / shard["path"]).metadata.row_group(0).column(0).compression == "ZSTD"
+    assert str(home) not in json.dumps(manifest)  # no absolute paths (and no timestamps: see the rebuild test)
+
+
+def test_output_is_shuffled_by_seed(home):
+    _write_mix(home)
+    first = pl.read_parquet(build_product(_recipe(), home, "sft").folder / "part-*.parquet")
+    assert first["source"].head(40).n_unique() > 1, "sources interleaved, not concatenated"
+    assert first.select("id", "format").head(8)["format"].n_unique() > 1
+    reseeded = pl.read_parquet(build_product(_recipe(seed=99), home, "sft").folder / "part-*.parquet")
+    assert first["id"].head(20).to_list() != reseeded["id"].head(20).to_list()
+
+
+def test_exempt_duplicates_are_allowed_and_checks_pass(home):
+    _write_mix(home)
+    report = build_product(_recipe(), home, "dpo")
+    out = pl.read_parquet(report.folder / "part-*.parquet")
+    assert out.filter(pl.col("source") == "truthy").height == 5 * 4
+    assert out.select("id", "format").is_duplicated().sum() == 5 * 4 * 2  # the 5 truthy prompts also come from pairs
+    assert all(o.passed for o in report.checks)
+
+
+def test_checksum_mismatch_and_unlisted_shard_caught(home):
+    _write_mix(home)
+    folder = build_product(_recipe(shards={"rows_per_shard": 100}), home, "sft").folder
+    assert check_manifest(folder).passed
+    first, second = sorted(folder.glob("part-*.parquet"))[:2]
+    second.write_bytes(first.read_bytes())  # a valid Parquet file, wrong content
+    outcome = check_manifest(folder)
+    assert not outcome.passed and "part-00001.parquet: sha256 mismatch" in outcome.description
+    shutil.copy(first, folder / "part-99999.parquet")
+    assert "part-99999.parquet: not in manifest" in check_manifest(folder).description
+
+
+def _write_output(folder, frame: pl.DataFrame, product: str):
+    """Write `frame` as a one-shard output with a correct manifest (to test the data checks)."""
+    from bagel_data.mix.shards import sha256_file
+
+    folder.mkdir(parents=True)
+    pq.write_table(schema.conform(frame, schema.SFT_OUTPUT if product == "sft" else schema.DPO_OUTPUT), folder / "part-00000.parquet")
+    entry = {"path": "part-00000.parquet", "rows": frame.height, "sha256": sha256_file(folder / "part-00000.parquet")}
+    (folder / "manifest.json").write_text(json.dumps({"shards": [entry]}))
+
+
+def test_data_checks_catch_bad_rows(tmp_path):
+    msgs = [[{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]] * 4
+    sft = pl.DataFrame({"id": ["x", "x", "y", "z"], "source": ["s"] * 4, "format": ["alpaca", "alpaca", "text", "chatml"], "prompt": ["p", "p", "", " "], "completion": ["c", "c", "t", "c"], "messages": msgs})
+    _write_output(tmp_path / "sft", sft, "sft")
+    got = {o.name: o for o in validate(tmp_path / "sft", "sft", removals=pl.Series(["z"]), exempt=[])}
+    assert got["shards_match_manifest"].passed and got["schema"].passed
+    assert not got["unique_id_format"].passed and got["unique_id_format"].metadata["duplicate_id_format"] == 1
+    assert not got["no_empty_fields"].passed and got["no_empty_fields"].metadata == {"empty_prompt": 1, "empty_completion": 0}
+    assert not got["no_contaminated_rows"].passed and got["no_contaminated_rows"].metadata["contaminated_rows"] == 1
+    dpo = pl.DataFrame({"id": ["a", "b#1"], "source": ["s", "s"], "format": ["vicuna", "vicuna"], "prompt": ["p", "p"], "chosen": [" same", "c"], "rejected": ["same ", "r"]})
+    _write_output(tmp_path / "dpo", dpo, "dpo")
+    got = {o.name: o for o in validate(tmp_path / "dpo", "dpo", removals=pl.Series(["b"]), exempt=[])}
+    assert not got["chosen_differs_from_rejected"].passed and got["chosen_differs_from_rejected"].metadata["identical_pairs"] == 1
+    assert got["no_contaminated_rows"].metadata["contaminated_rows"] == 1  # "b#1" is a turn of row b
+    assert got["unique_id_format"].passed and got["no_empty_fields"].passed
+
+
+def test_failing_check_keeps_the_previous_output(home):
+    _write_mix(home)
+    good = build_product(_recipe(), home, "dpo")
+    before = _digests(good.folder)
+    # crafted rows bypass the converters' identical-pair filter: the blocking check must stop them
+    write_source(home, "pairs", preferences=preferences("pairs", [("p", "same answer", "same answer  ")]))
+    with pytest.raises(MixCheckError, match="chosen_differs_from_rejected"):
+        build_product(_recipe(), home, "dpo")
+    assert _digests(good.folder) == before
+    assert [p.name for p in good.folder.parent.iterdir()] == ["dpo"], "staging folder cleaned up"
+
+
+def test_decontaminated_rows_never_reach_the_output(home):
+    _write_mix(home)
+    alpha = pl.read_parquet(Layout(home).normalized("alpha", "instructions"))
+    removed = alpha["id"].head(10).to_list()
+    write_removals(home, removed)
+    report = build_product(_recipe(decontamination=True), home, "sft")
+    out = pl.read_parquet(report.folder / "part-*.parquet")
+    assert not set(out["id"].str.split("#").list.first()) & set(removed)
+    # beta repeats alpha's first 30 conversations, so it loses the same 10 ids
+    assert report.manifest["decontamination"] == {"enabled": True, "removal_ids": 10, "rows_removed": 20}
+    assert report.manifest["selection"]["beta"]["decontaminated"] == 10
