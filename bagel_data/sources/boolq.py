@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from bagel_data.sources.base import Converted, SourceContext, blank, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
+from bagel_data.sources.dedupe import keep_first_id
 
 PROMPT = "Read the passage of text provided below, then answer the question."
 
@@ -37,8 +38,9 @@ def convert(ctx: SourceContext) -> Converted:
         [pl.lit(PROMPT + "\n\n"), pl.col("passage").str.strip_chars(), pl.lit("\n\nTrue or false - "), pl.col("question").str.strip_chars()]
     )
     kept = kept.with_columns(single_turn(user, pl.col("answer_word")))
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 import polars as pl
 
 from bagel_data.sources.base import Converted, SourceContext, blank, coin, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
+from bagel_data.sources.dedupe import keep_first_id
 
 SYSTEM = "You are a helpful assistant who answers as briefly as possible."
 
@@ -33,8 +34,9 @@ def convert(ctx: SourceContext) -> Converted:
         single_turn(pl.when(pl.col("__passage_first")).then(passage + "\n" + question).otherwise(question + "\n" + passage), pl.col("answer")),
         pl.lit(ctx.options.get("system", SYSTEM)).alias("system"),
     )
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )

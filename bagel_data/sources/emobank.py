@@ -12,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from bagel_data.sources.base import Converted, SourceContext, blank, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
+from bagel_data.sources.dedupe import keep_first_id
 
 PROMPT = "Please assign a Valence-Arousal-Dominance (VAD) score in JSON format to the following message:\n"
 SCORES = ("V", "A", "D")
@@ -58,8 +59,9 @@ def convert(ctx: SourceContext) -> Converted:
         ],
     )
     kept = kept.with_columns(single_turn(pl.lit(PROMPT) + pl.col("clean_text"), vad_json()))
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from bagel_data.sources.base import Converted, SourceContext, blank, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
+from bagel_data.sources.dedupe import keep_first_id
 
 
 def convert(ctx: SourceContext) -> Converted:
@@ -21,8 +22,9 @@ def convert(ctx: SourceContext) -> Converted:
         ],
     )
     kept = kept.with_columns(single_turn(pl.col("instruction").str.strip_chars(), pl.col("output").str.strip_chars()))
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=pl.col("source").str.strip_chars()), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx, category=pl.col("source").str.strip_chars()),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import polars as pl
 
 from bagel_data.sources.base import Converted, SourceContext, blank, choice_lines, coin, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
+from bagel_data.sources.dedupe import keep_first_id
 
 LETTERS = ("A", "B", "C", "D", "E", "F", "G")
 LETTER_ONLY = "Answer with only the letter of the answer."
@@ -46,8 +47,9 @@ def convert(ctx: SourceContext) -> Converted:
             pl.when(pl.col("__letter")).then(pl.col("answer_letter")).otherwise(pl.col("answer_letter") + " " + pl.col("answer_text")),
         )
     )
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from bagel_data.sources.base import Converted, SourceContext, blank, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
+from bagel_data.sources.dedupe import keep_first_id
 
 
 def convert(ctx: SourceContext) -> Converted:
@@ -21,8 +22,9 @@ def convert(ctx: SourceContext) -> Converted:
     )
     user = pl.col("definition").str.strip_chars() + "\n" + pl.col("inputs").str.strip_chars()
     kept = kept.with_columns(single_turn(user, pl.col("targets").str.strip_chars()))
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=pl.col("task_name")), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx, category=pl.col("task_name")),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )

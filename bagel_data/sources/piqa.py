@@ -11,6 +11,7 @@ import polars as pl
 
 from bagel_data.sources.ai2_arc import LETTER_ONLY
 from bagel_data.sources.base import Converted, SourceContext, blank, coin, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
+from bagel_data.sources.dedupe import keep_first_id
 
 _SEP = "\x1f"
 
@@ -40,8 +41,9 @@ def convert(ctx: SourceContext) -> Converted:
             .otherwise(pl.when(second).then("B. " + sol2).otherwise("A. " + sol1)),
         )
     )
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )

@@ -11,6 +11,7 @@ import numpy as np
 import polars as pl
 
 from bagel_data.sources.base import Converted, SourceContext, blank, coin, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
+from bagel_data.sources.dedupe import keep_first_id
 
 UNKNOWN_PHRASES = ("IRRELEVANT", "DO NOT KNOW", "SKIP", "I don't know.", "The passage does not appear to provide an answer to the question.")
 PROMPT = "Read the passage of text provided below, then concisely answer the question.  If you don't know, respond with \"{}\""
@@ -37,8 +38,9 @@ def convert(ctx: SourceContext) -> Converted:
         [pl.format(PROMPT, pl.col("__unknown")), pl.lit("\n\n"), pl.col("context").str.strip_chars(), pl.lit("\n\n"), pl.col("question").str.strip_chars()]
     )
     kept = kept.with_columns(single_turn(user, pl.coalesce(pl.col("answer"), pl.col("__unknown"))))
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )

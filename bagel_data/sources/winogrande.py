@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from bagel_data.sources.base import Converted, SourceContext, blank, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
+from bagel_data.sources.dedupe import keep_first_id
 
 
 def convert(ctx: SourceContext) -> Converted:
@@ -22,8 +23,9 @@ def convert(ctx: SourceContext) -> Converted:
     )
     chosen = pl.when(answer == "1").then(pl.col("option1")).otherwise(pl.col("option2")).str.strip_chars()
     kept = kept.with_columns(single_turn(pl.col("sentence").str.strip_chars(), chosen))
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )

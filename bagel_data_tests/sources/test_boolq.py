@@ -20,13 +20,15 @@ def test_samples_convert_and_reject_malformed(sample_settings):
     converted, tables = run_converter(recipe.sources["boolq"], recipe, sample_settings)
     rows, rejects = pl.from_arrow(tables["instructions"]), pl.from_arrow(tables["rejects"])
     assert converted.rows_in == 22
-    assert rows.height == 19
+    assert rows.height == 18
     assert sorted(rejects["reason"].to_list()) == [
+        "filter: duplicate instruction",
         "malformed: answer is not true/false",
         "malformed: empty passage",
         "malformed: empty question",
     ]
-    assert rows["id"].n_unique() == 18, "the duplicated tomato question shares one id"
+    assert rows["id"].n_unique() == rows.height
+    assert rejects.filter(pl.col("reason") == "filter: duplicate instruction")["row_key"].to_list() == ["data/train-00000-of-00001.parquet:15"]
     assert {c[1]["content"] for c in rows["conversation"].to_list()} == {"true", "false"}
 
 

@@ -23,8 +23,8 @@ def test_samples_convert_and_reject_malformed(sample_settings):
     converted, tables = run_converter(recipe.sources["drop"], recipe, sample_settings)
     rows, rejects = pl.from_arrow(tables["instructions"]), pl.from_arrow(tables["rejects"])
     assert converted.rows_in == 24
-    assert rows.height == 20
-    assert sorted(rejects["reason"].to_list()) == ["malformed: empty question"] + ["malformed: no answer spans"] * 3
+    assert rows.height == 19
+    assert sorted(rejects["reason"].to_list()) == ["filter: duplicate instruction", "malformed: empty question"] + ["malformed: no answer spans"] * 3
     assert rows["system"].unique().to_list() == [SYSTEM]
     users = rows["conversation"].list.get(0).struct.field("content")
     passage_first = users.str.starts_with("The Lions") | users.str.starts_with("As of the census") | users.str.starts_with("In 1648")

@@ -21,8 +21,9 @@ def test_samples_convert_and_reject_malformed(sample_settings):
     converted, tables = run_converter(recipe.sources["emobank"], recipe, sample_settings)
     rows, rejects = pl.from_arrow(tables["instructions"]), pl.from_arrow(tables["rejects"])
     assert converted.rows_in == 26
-    assert rows.height == 18
+    assert rows.height == 17
     assert sorted(rejects["reason"].to_list()) == [
+        "filter: duplicate instruction",
         "filter: split is not train",
         "filter: split is not train",
         "filter: split is not train",
@@ -32,7 +33,7 @@ def test_samples_convert_and_reject_malformed(sample_settings):
         "malformed: empty text",
         "malformed: no letters or digits in text",
     ]
-    assert rows["id"].n_unique() == 17, "the repeated bus sentence is one id"
+    assert rejects.filter(pl.col("reason") == "filter: duplicate instruction")["row_key"].to_list() == [f"{CSV}:15"]
 
 
 def test_rendered_json_and_quote_cleanup(sample_settings):
@@ -54,8 +55,13 @@ def test_real_emobank_csv_through_mirror(realdata, mirror, mirror_settings):
     parts = convert("emobank", mirror_settings)
     out, rejects = parts["instructions"], parts["rejects"]
     reasons = dict(rejects.group_by("reason").len().rows())
-    assert reasons == {"filter: split is not train": 2000, "malformed: no letters or digits in text": 5, "malformed: empty text": 1}
-    assert out.height == 8062 - 6
+    assert reasons == {
+        "filter: split is not train": 2000,
+        "malformed: no letters or digits in text": 5,
+        "malformed: empty text": 1,
+        "filter: duplicate instruction": 114,
+    }
+    assert out.height == 8062 - 6 - 114
     first = out.filter(pl.col("row_key") == f"{CSV}:2")["conversation"][0]
     assert first[0]["content"] == PROMPT + "Remember what she said in my last letter?"
     assert json.loads(first[1]["content"]) == {"V": 3.0, "A": 3.0, "D": 3.2}

@@ -15,15 +15,15 @@ def test_samples_convert_and_reject_malformed(sample_settings):
     converted, tables = run_converter(recipe.sources["mathinstruct"], recipe, sample_settings)
     rows, rejects = pl.from_arrow(tables["instructions"]), pl.from_arrow(tables["rejects"])
     assert converted.rows_in == 21
-    assert rows.height == 18
-    assert sorted(rejects["reason"].to_list()) == ["malformed: empty instruction", "malformed: empty output", "malformed: no source"]
+    assert rows.height == 17
+    assert sorted(rejects["reason"].to_list()) == ["filter: duplicate instruction", "malformed: empty instruction", "malformed: empty output", "malformed: no source"]
     assert rows.group_by("category").len().sort("category").rows() == [
         ("data/CoT/aqua_rat.json", 4),
-        ("data/CoT/gsm_rft.json", 6),
+        ("data/CoT/gsm_rft.json", 5),
         ("data/CoT/math50k_camel.json", 5),
         ("data/PoT/mathqa.json", 3),
     ]
-    assert rows["id"].n_unique() == 17
+    assert rejects.filter(pl.col("reason") == "filter: duplicate instruction")["row_key"].to_list() == ["MathInstruct.json:3"]
 
 
 def test_rendered_conversation(sample_settings):

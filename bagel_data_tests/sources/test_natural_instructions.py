@@ -17,20 +17,25 @@ def test_samples_convert_and_reject_malformed(sample_settings):
     converted, tables = run_converter(recipe.sources["natural_instructions"], recipe, sample_settings)
     rows, rejects = pl.from_arrow(tables["instructions"]), pl.from_arrow(tables["rejects"])
     assert converted.rows_in == 24, "the unparsable line counts as read"
-    assert rows.height == 20
+    assert rows.height == 18
     assert sorted(rejects["reason"].to_list()) == [
+        "filter: duplicate instruction",
+        "filter: duplicate instruction",
         "malformed: empty definition",
         "malformed: empty inputs",
         "malformed: empty targets",
         "malformed: invalid JSON (Unterminated string starting at)",
     ]
     assert rows.group_by("category").len().sort("category").rows() == [
-        ("task9001_sample_item_edible", 8),
-        ("task9002_sample_review_sentiment", 6),
+        ("task9001_sample_item_edible", 7),
+        ("task9002_sample_review_sentiment", 5),
         ("task9003_sample_en_fr_translation", 6),
     ]
-    # the same input with two targets keeps both rows under one id (the mix's dedup picks one)
-    assert rows["id"].n_unique() == 18
+    # a repeated row, and the same input with a second target: the first row of each instruction stays
+    dups = rejects.filter(pl.col("reason") == "filter: duplicate instruction")["row_key"].to_list()
+    assert dups == ["train/sample_part_a.jsonl:8", "train/sample_part_a.jsonl:12"]
+    kept = rows.filter(pl.col("row_key") == "train/sample_part_a.jsonl:11")["conversation"][0]
+    assert kept[1]["content"] == "positive"
 
 
 def test_rendered_conversation(sample_settings):

@@ -21,14 +21,15 @@ def test_samples_convert_and_reject_malformed(sample_settings):
     converted, tables = run_converter(recipe.sources["winogrande"], recipe, sample_settings)
     rows, rejects = pl.from_arrow(tables["instructions"]), pl.from_arrow(tables["rejects"])
     assert converted.rows_in == 24
-    assert rows.height == 20
+    assert rows.height == 19
     assert sorted(rejects["reason"].to_list()) == [
+        "filter: duplicate instruction",
         "malformed: answer not 1/2",
         "malformed: answer not 1/2",
         "malformed: empty option",
         "malformed: empty sentence",
     ]
-    assert rows["id"].n_unique() == 19
+    assert rejects.filter(pl.col("reason") == "filter: duplicate instruction")["row_key"].to_list() == [f"{TRAIN_FILE}:16"]
     twins = rows.filter(pl.col("row_key").is_in([f"{TRAIN_FILE}:0", f"{TRAIN_FILE}:1"]))["conversation"].to_list()
     assert [(c[0]["content"], c[1]["content"]) for c in twins] == [
         ("Maria lent her umbrella to Sofia because _ was going to walk home in the rain.", "Sofia"),
