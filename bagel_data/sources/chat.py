@@ -1,0 +1,51 @@
+"""Vectorized helpers shared by the chat-style converters (ShareGPT lists, role/content lists):
+typing a conversation column even when every row lacks it, trimming an unanswered last user
+turn, first-turn lookups and the whitespace/case-insensitive text key used to match
+instructions across datasets."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from bagel_data.sources.base import from_sharegpt
+
+
+def typed_turns(frame: pl.DataFrame, column: str, role_field: str = "from", content_field: str = "value") -> pl.DataFrame:
+    """`frame` with `column` present and typed as a list of {role_field, content_field} structs
+    (a file where no row has the field reads as an all-null column of no type)."""
+    turn = pl.List(pl.Struct({role_field: pl.String, content_field: pl.String}))
+    if column not in frame.columns or frame.schema[column] == pl.Null:
+        return frame.with_columns(pl.lit(None, dtype=turn).alias(column))
+    return frame
+
+
+def sharegpt(frame: pl.DataFrame, column: str = "conversations", role_field: str = "from", content_field: str = "value") -> pl.DataFrame:
+    """Add `system` and `conversation` ({role, content}, system turns removed) from a ShareGPT list."""
+    frame = typed_turns(frame, column, role_field, content_field)
+    return frame.with_columns(from_sharegpt(column, role_field, content_field))
+
+
+def trim_unanswered(conversation: pl.Expr = pl.col("conversation")) -> pl.Expr:
+    """Drop a final user turn that has no assistant reply (nothing to train on after it)."""
+    last_role = conversation.list.last().struct.field("role")
+    return pl.when(last_role == "user").then(conversation.list.slice(0, conversation.list.len() - 1)).otherwise(conversation)
+
+
+def turn_content(conversation: pl.Expr, role: str, index: int = 0) -> pl.Expr:
+    """Content of the `index`-th turn with `role` (null if there is none)."""
+    return conversation.list.eval(
+        pl.element().filter(pl.element().struct.field("role") == role).struct.field("content")
+    ).list.get(index, null_on_oob=True)
+
+
+def text_key(text: pl.Expr) -> pl.Expr:
+    """Case- and whitespace-insensitive matching key of a text."""
+    return text.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
+
+
+def user_text(conversation: pl.Expr = pl.col("conversation")) -> pl.Expr:
+    """All user turns of a conversation joined by newlines."""
+    return conversation.list.eval(
+        pl.element().filter(pl.element().struct.field("role") == "user").struct.field("content")
+    ).list.join("\n")
+

@@ -1,0 +1,63 @@
+"""slimorca: ShareGPT rows without weights, refusal filter (case-insensitive, responses only), and
+the skip of instructions that airoboros' slimorca_multiturn rows extended."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from bagel_data.sources import run_converter
+from bagel_data_tests.helpers import convert
+
+FILE = "slimorca-deduped-cleaned-corrected.jsonl"
+
+
+def _row(frame: pl.DataFrame, line: int) -> dict:
+    return frame.filter(pl.col("row_key") == f"{FILE}:{line}").row(0, named=True)
+
+
+def test_samples_convert_and_count_every_row(sample_settings, recipe):
+    converted, tables = run_converter(recipe.sources["slimorca"], recipe, sample_settings)
+    rows, rejects = pl.from_arrow(tables["instructions"]), pl.from_arrow(tables["rejects"])
+    assert (converted.rows_in, rows.height, rejects.height) == (23, 11, 12)
+    assert rejects.group_by("reason").len().sort("reason").rows() == [
+        ("filter: duplicate instruction", 1),
+        ("filter: extended by airoboros", 2),
+        ("filter: refusal", 3),
+        ("malformed: empty turn", 1),
+        ("malformed: invalid JSON (Unterminated string starting at)", 1),
+        ("malformed: no conversation", 1),
+        ("malformed: wrong role order", 3),
+    ]
+    assert recipe.sources["slimorca"].cap == 200_000 and recipe.sources["slimorca"].priority == 2
+
+
+def test_weights_dropped_and_system_kept_apart(sample_settings):
+    rows = convert("slimorca", sample_settings)["instructions"]
+    first = _row(rows, 1)
+    assert first["system"].startswith("You are an AI assistant. User will you give you a task.")
+    assert first["conversation"] == [
+        {"role": "user", "content": "Which is the largest ocean on Earth?"},
+        {"role": "assistant", "content": "The Pacific Ocean is the largest ocean on Earth."},
+    ]
+    assert _row(rows, 4)["system"] is None
+    # the same question under another system prompt is another instruction
+    assert _row(rows, 18)["id"] != first["id"]
+    assert [t["content"] for t in _row(rows, 19)["conversation"]] == ["Name a primary color.", "Red.", "Another one?", "Blue."]
+
+
+def test_rows_extended_by_airoboros_are_skipped(sample_settings):
+    rejects = convert("slimorca", sample_settings)["rejects"]
+    extended = rejects.filter(pl.col("reason") == "filter: extended by airoboros")
+    # line 6 differs from the airoboros turn in case and spacing only
+    assert extended["row_key"].to_list() == [f"{FILE}:5", f"{FILE}:6"]
+    kept = convert("slimorca", sample_settings, options={"extended_category": "no_such_category"})["instructions"]
+    assert {f"{FILE}:5", f"{FILE}:6"} <= set(kept["row_key"])
+
+
+def test_refusal_filter_is_case_insensitive_and_only_on_responses(sample_settings):
+    parts = convert("slimorca", sample_settings)
+    refused = parts["rejects"].filter(pl.col("reason") == "filter: refusal")["row_key"].to_list()
+    assert refused == [f"{FILE}:7", f"{FILE}:8", f"{FILE}:9"]  # "As an AI", "I'M SORRY, BUT I CANNOT", "Please note that"
+    assert f"{FILE}:10" in parts["instructions"]["row_key"].to_list()  # "OpenAI" in the user turn only
+    unfiltered = convert("slimorca", sample_settings, filters={})["instructions"]
+    assert unfiltered.height == 14
