@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from bagel_data.sources.dedupe import keep_first_id
 from bagel_data.sources.base import Converted, SourceContext, blank, choice_lines, coin, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
 
 LETTER_ONLY = "Only output the letter of the correct answer."
@@ -41,8 +42,9 @@ def convert(ctx: SourceContext) -> Converted:
             pl.when(pl.col("__letter")).then(answer_key).otherwise(answer_key + " " + pl.col("answer_text")),
         )
     )
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=finish_instructions(kept, ctx),
-        rejects=[reading_rejects(raw), rejects],
+        instructions=rows,
+        rejects=[reading_rejects(raw), rejects, repeats],
     )
