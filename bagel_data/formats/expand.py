@@ -78,50 +78,78 @@ def expand_instructions(
     base = _with_default_system(frame.select(list(dict.fromkeys(c for c in keep if c))), seed, default_system_probability)
     outputs = []
     for name in formats:
-        f = get_format(name)
-        rows = _format_filter(base, format_column, name)
-        if turn_column:  # only the turns up to the rendered one are needed
-            rows = rows.with_columns(pl.col(turn_column).alias("__k"))
-            history = pl.col("conversation").list.slice(0, pl.col("__k") * 2 + 2)
-        else:
-            history = pl.col("conversation")
-        rows = rows.with_row_index("__r")
-        turns = (
-            rows.select("__r", history.alias("__turn"))
-            .explode("__turn")
-            .with_columns(
-                pl.col("__turn").struct.field("role").alias("__role"),
-                pl.col("__turn").struct.field("content").alias("__content"),
-                pl.int_range(pl.len()).over("__r").alias("__t"),
-            )
-        )
-        frag = (
-            pl.when(pl.col("__t") == 0)
-            .then(_apply(f.first_user, "content", pl.col("__content")))
-            .when(pl.col("__role") == "user")
-            .then(_apply(f.user, "content", pl.col("__content")))
-            .otherwise(_apply(f.assistant, "content", pl.col("__content")))
-        )
-        grouped = turns.group_by("__r", maintain_order=True).agg(frag.alias("__frags"), pl.col("__content").alias("__contents"))
-        rows = rows.join(grouped, on="__r", how="inner", maintain_order="left").with_columns(_system_expr(name).alias("__sys"))
+        rows = _format_filter(base, format_column, name).with_row_index("__r")
         if not turn_column:
-            rows = rows.with_columns(pl.int_ranges(0, pl.col("__contents").list.len() // 2).alias("__k")).explode("__k")
-        n_prompt = pl.col("__k") * 2 + 1
-        system_msg = pl.when(pl.col("system").is_not_null()).then(
-            pl.concat_list([pl.struct(pl.lit("system").alias("role"), pl.col("system").alias("content"))])
-        ).otherwise(pl.lit([], dtype=pl.List(pl.Struct({"role": pl.String, "content": pl.String}))))
-        outputs.append(
-            rows.select(
-                "id",
-                "source",
-                pl.lit(name).alias("format"),
-                pl.concat_str([_start_expr(name), pl.col("__frags").list.slice(0, n_prompt).list.join("")]).alias("prompt"),
-                _apply(f.completion, "content", pl.col("__contents").list.get(n_prompt)).alias("completion"),
-                pl.concat_list([system_msg, pl.col("conversation").list.slice(0, n_prompt + 1)]).alias("messages"),
-                *carry,
-            )
-        )
+            outputs.append(_render_turns(rows, name, carry, every_turn=True))
+            continue
+        rows = rows.with_columns(pl.col(turn_column).alias("__k"))
+        first, later = rows.filter(pl.col("__k") == 0), rows.filter(pl.col("__k") > 0)
+        parts = [_render_first_turn(first, name, carry)] + ([_render_turns(later, name, carry, every_turn=False)] if later.height else [])
+        outputs.append(pl.concat(parts).sort("__r").drop("__r") if len(parts) > 1 else parts[0].drop("__r"))
+    if not turn_column:
+        outputs = [o.drop("__r") for o in outputs]
     return pl.concat(outputs) if outputs else _empty_sft(frame.select(carry).schema if carry else None)
+
+
+_NO_MESSAGES = pl.lit([], dtype=pl.List(pl.Struct({"role": pl.String, "content": pl.String})))
+
+
+def _system_messages() -> pl.Expr:
+    system = pl.concat_list([pl.struct(pl.lit("system").alias("role"), pl.col("system").alias("content"))])
+    return pl.when(pl.col("system").is_not_null()).then(system).otherwise(_NO_MESSAGES)
+
+
+def _render_first_turn(rows: pl.DataFrame, name: str, carry: Sequence[str]) -> pl.DataFrame:
+    """Rows rendered at their first assistant turn: no history to join, plain column arithmetic."""
+    f = get_format(name)
+    content = lambda i: pl.col("conversation").list.get(i).struct.field("content")  # noqa: E731
+    return rows.with_columns(_system_expr(name).alias("__sys")).select(
+        "id",
+        "source",
+        pl.lit(name).alias("format"),
+        pl.concat_str([_start_expr(name), _apply(f.first_user, "content", content(0))]).alias("prompt"),
+        _apply(f.completion, "content", content(1)).alias("completion"),
+        pl.concat_list([_system_messages(), pl.col("conversation").list.slice(0, 2)]).alias("messages"),
+        *carry,
+        "__r",
+    )
+
+
+def _render_turns(rows: pl.DataFrame, name: str, carry: Sequence[str], *, every_turn: bool) -> pl.DataFrame:
+    """Rows rendered with their history: every assistant turn, or the turn in `__k`."""
+    f = get_format(name)
+    history = pl.col("conversation") if every_turn else pl.col("conversation").list.slice(0, pl.col("__k") * 2 + 2)
+    turns = (
+        rows.select("__r", history.alias("__turn"))
+        .explode("__turn")
+        .with_columns(
+            pl.col("__turn").struct.field("role").alias("__role"),
+            pl.col("__turn").struct.field("content").alias("__content"),
+            pl.int_range(pl.len()).over("__r").alias("__t"),
+        )
+    )
+    frag = (
+        pl.when(pl.col("__t") == 0)
+        .then(_apply(f.first_user, "content", pl.col("__content")))
+        .when(pl.col("__role") == "user")
+        .then(_apply(f.user, "content", pl.col("__content")))
+        .otherwise(_apply(f.assistant, "content", pl.col("__content")))
+    )
+    grouped = turns.group_by("__r", maintain_order=True).agg(frag.alias("__frags"), pl.col("__content").alias("__contents"))
+    rows = rows.join(grouped, on="__r", how="inner", maintain_order="left").with_columns(_system_expr(name).alias("__sys"))
+    if every_turn:
+        rows = rows.with_columns(pl.int_ranges(0, pl.col("__contents").list.len() // 2).alias("__k")).explode("__k")
+    n_prompt = pl.col("__k") * 2 + 1
+    return rows.select(
+        "id",
+        "source",
+        pl.lit(name).alias("format"),
+        pl.concat_str([_start_expr(name), pl.col("__frags").list.slice(0, n_prompt).list.join("")]).alias("prompt"),
+        _apply(f.completion, "content", pl.col("__contents").list.get(n_prompt)).alias("completion"),
+        pl.concat_list([_system_messages(), pl.col("conversation").list.slice(0, n_prompt + 1)]).alias("messages"),
+        *carry,
+        "__r",
+    )
 
 
 def expand_texts(frame: pl.DataFrame, *, carry: Sequence[str] = ()) -> pl.DataFrame:

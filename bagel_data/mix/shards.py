@@ -3,8 +3,9 @@
 (the UTF-8 bytes of every string value of a row, message contents included); the last shard
 holds the rest. Optional `part-NNNNN.jsonl` twins. Each file's sha256 is taken as written.
 
-Bytes are deterministic: tables are cast to the canonical schema, chunks combined, and written
-by pyarrow with fixed settings (no timestamps in Parquet metadata).
+Bytes are deterministic: the same rows arrive in the same chunks (the chunk size is a recipe
+setting), are cast to the canonical schema and written by pyarrow with fixed settings (no
+timestamps in Parquet metadata).
 """
 
 from __future__ import annotations
@@ -102,7 +103,8 @@ class ShardWriter:
     def _flush(self) -> None:
         frame = pl.concat(self._buffer) if self._buffer else pl.DataFrame(schema=pl.from_arrow(self.target.empty_table()).schema)
         index = len(self.shards)
-        table = schemas.conform(frame, self.target, f"shard {index}").combine_chunks()
+        # zero-copy export (string views), then one cast to the canonical types
+        table = schemas.conform(frame.to_arrow(compat_level=pl.CompatLevel.newest()), self.target, f"shard {index}")
         path = self.folder / SHARD_NAME.format(index)
         pq.write_table(
             table,
