@@ -55,7 +55,7 @@ def rewrite_pairs(items: pl.DataFrame, old: pl.DataFrame, categories: list[str])
 def convert(ctx: SourceContext) -> Converted:
     raw = ctx.read()
     old = ctx.read(OLD_INPUT)
-    frame = sharegpt(has_columns(raw.rows, "category"))
+    frame = sharegpt(has_columns(raw.rows, "category").with_columns(pl.col("category").cast(pl.String)))
     kept, rejects = split_rejects(frame, [("malformed: missing category", blank(pl.col("category"))), *conversation_checks()])
     rows = finish_instructions(kept, ctx, source=source_name(), category=pl.col("category").str.strip_chars())
     instructions, duplicates = keep_first_id(rows, "filter: duplicate instruction")
