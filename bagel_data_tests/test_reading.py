@@ -110,3 +110,13 @@ def test_settings_from_env(monkeypatch, tmp_path):
         Settings.from_env()
     with pytest.raises(ValueError, match="unknown mode"):
         Settings(mode="s3")
+
+
+def test_a_record_with_an_odd_field_type_is_rejected_not_fatal(mirror, mirror_settings):
+    path = mirror / "org" / "odd" / "train.jsonl"
+    path.parent.mkdir(parents=True)
+    good = '{"conversations": [{"from": "human", "value": "hi"}], "id": "a"}\n'
+    path.write_text(good + '{"conversations": "not a list", "id": "b"}\n' + good.replace('"a"', '"c"'), encoding="utf-8")
+    raw = read_upstream(Upstream(repo="org/odd", data_files=("train.jsonl",)), mirror_settings, "source odd")
+    assert raw.rows["id"].to_list() == ["a", "c"]
+    assert raw.rejects.row(0) == ("train.jsonl:2", "malformed: field 'conversations' is str, expected list", '{"conversations": "not a list", "id": "b"}')

@@ -34,8 +34,48 @@ def _open_text(path: Path) -> str:
     return data.decode("utf-8-sig")
 
 
-def _frame(records: list[dict], keys: list[str]) -> pl.DataFrame:
-    frame = pl.from_dicts(records, infer_schema_length=None, strict=False) if records else pl.DataFrame()
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    return type(value).__name__
+
+
+def _split_type_conflicts(records: list[dict], keys: list[str]) -> tuple[list[dict], list[str], list[tuple[str, str, str]]]:
+    """Records whose field types disagree with the majority (e.g. a string where every other
+    record has a list) become rejects, so one odd record cannot fail a whole file."""
+    votes: dict[str, dict[str, int]] = {}
+    for rec in records:
+        for field_name, value in rec.items():
+            if value is not None:
+                kinds = votes.setdefault(field_name, {})
+                kinds[_kind(value)] = kinds.get(_kind(value), 0) + 1
+    majority = {f: max(k, key=k.get) for f, k in votes.items()}
+    kept, kept_keys, bad = [], [], []
+    for rec, key in zip(records, keys):
+        odd = next((f for f, v in rec.items() if v is not None and _kind(v) != majority[f]), None)
+        if odd is None:
+            kept.append(rec)
+            kept_keys.append(key)
+        else:
+            reason = f"malformed: field {odd!r} is {_kind(rec[odd])}, expected {majority[odd]}"
+            bad.append((key, reason, json.dumps(rec, ensure_ascii=False, default=str)[:REJECT_RAW_CHARS]))
+    return kept, kept_keys, bad
+
+
+def _frame(records: list[dict], keys: list[str], bad: list[tuple[str, str, str]] | None = None) -> pl.DataFrame:
+    """Records to a frame; on a type conflict the odd records are moved to `bad`."""
+    if not records:
+        return pl.DataFrame({"__row_key": []}, schema={"__row_key": pl.String})
+    try:
+        frame = pl.from_dicts(records, infer_schema_length=None, strict=False)
+    except (pl.exceptions.PolarsError, TypeError, ValueError, OverflowError):
+        if bad is None:
+            raise
+        records, keys, odd = _split_type_conflicts(records, keys)
+        bad.extend(odd)
+        frame = pl.from_dicts(records, infer_schema_length=None, strict=False) if records else pl.DataFrame()
     return frame.with_columns(pl.Series("__row_key", keys, dtype=pl.String))
 
 
@@ -59,7 +99,8 @@ def read_jsonl(path: Path, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
             continue
         records.append(obj)
         keys.append(key)
-    return _frame(records, keys), _rejects(bad)
+    frame = _frame(records, keys, bad)
+    return frame, _rejects(bad)
 
 
 def read_json(path: Path, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -81,7 +122,8 @@ def read_json(path: Path, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
             keys.append(key)
         else:
             bad.append((key, "malformed: array item is not an object", json.dumps(item)[:REJECT_RAW_CHARS]))
-    return _frame(records, keys), _rejects(bad)
+    frame = _frame(records, keys, bad)
+    return frame, _rejects(bad)
 
 
 def read_delimited(path: Path, label: str, separator: str) -> tuple[pl.DataFrame, pl.DataFrame]:

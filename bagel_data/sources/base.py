@@ -132,16 +132,19 @@ SHAREGPT_ROLES = {"human": "user", "user": "user", "gpt": "assistant", "assistan
 
 
 def from_sharegpt(column: str = "conversations", role_field: str = "from", content_field: str = "value") -> list[pl.Expr]:
-    """Expressions giving `system` (first system turn, if any) and `conversation` ({role, content}
-    turns without system) from a ShareGPT-style list column. Unknown roles map to "unknown"."""
+    """Expressions giving `system` (a leading system turn, if any) and `conversation` ({role, content}
+    turns after it) from a ShareGPT-style list column. Unknown roles map to "unknown"."""
     turns = pl.col(column).list.eval(
         pl.struct(
             pl.element().struct.field(role_field).cast(pl.String).str.to_lowercase().replace_strict(SHAREGPT_ROLES, default="unknown").alias("role"),
             pl.element().struct.field(content_field).cast(pl.String).alias("content"),
         )
     )
-    system = turns.list.eval(pl.element().filter(pl.element().struct.field("role") == "system").struct.field("content")).list.first()
-    conversation = turns.list.eval(pl.element().filter(pl.element().struct.field("role") != "system"))
+    leading_system = turns.list.first().struct.field("role") == "system"
+    system = pl.when(leading_system).then(turns.list.first().struct.field("content"))
+    # only a leading system turn is lifted out; a system turn later on stays in the conversation,
+    # where `conversation_checks` rejects it as a wrong role order instead of dropping it silently
+    conversation = pl.when(leading_system).then(turns.list.slice(1)).otherwise(turns)
     return [system.alias("system"), conversation.alias("conversation")]
 
 
