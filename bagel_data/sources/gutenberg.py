@@ -1,21 +1,17 @@
-"""gutenberg: Project Gutenberg books (recipe `options.books`, id → title) → one plain-text row per
-chapter.
+"""gutenberg: Project Gutenberg books (recipe `options.books`, id → title) → one text row per chapter.
 
-Each book is one file, `<mirror>/gutenberg/<mirror_file>` (hub mode: `url` + `url_file`); a
-missing or undecodable book raises ReadError. The text between the `*** START OF ... ***` and
-`*** END OF ... ***` markers (2018-era and current wordings, the older "*END*THE SMALL PRINT"
-header, the "End of the Project Gutenberg EBook" line) is split into lines, all books at once in
-one Polars frame. A heading is a line after a blank line that names a chapter ("CHAPTER 4.",
-"Chapter IX", "Letter 2", "STAVE ONE", a bare roman or arabic numeral, "Epilogue") or a part
-("PART ONE--...", "BOOK TWO", "VOLUME I") and opens a paragraph of at most `max_heading_chars`. Parts only separate chapters unless a book has no
-chapter headings. A chapter row is its heading line and text, blank-line runs collapsed.
+Each book is one file, `<mirror>/gutenberg/<mirror_file>` (hub mode: `url` + `url_file`); a missing
+book raises ReadError. All books are split into lines in one Polars frame; the text between the
+START and END markers (2018-era, current and 1990s wordings) is kept. A heading opens a paragraph
+of at most `max_heading_chars` after a blank line and names a chapter ("CHAPTER 4.", "Chapter IX",
+"Letter 2", "STAVE ONE", a bare numeral, "Epilogue") or a part ("PART ONE--", "BOOK TWO"); parts
+only separate chapters unless a book has no chapter headings. A row is a heading and its text.
 
-Dropped, with a reject when they hold text: front matter (title page, notes) unless it is at least
-`min_front_matter_chars` long (an unheaded prologue, kept as row #000 without the "Produced by"
-credit); part headings; table-of-contents entries (two or more consecutive chapter headings with
-less than `min_chapter_chars` of text, plus the entry right after such a run when the run's and its
-own headings recur later: it swallowed the front matter that follows the contents); other chapters shorter
-than `min_chapter_chars`. Rows are keyed `<file>#<chapter number>`, rejects `<file>:<line>`.
+Dropped (a reject when they hold text): front matter, unless `min_front_matter_chars` long (an
+unheaded prologue: row #000, "Produced by" credit removed); part headings; contents entries (runs
+of chapter headings under `min_chapter_chars`, and the entry after a run when it and the run recur
+later: it swallowed what follows the contents); other chapters under `min_chapter_chars`.
+Rows are keyed `<file>#<chapter number>`, rejects `<file>:<line>`.
 """
 
 from __future__ import annotations

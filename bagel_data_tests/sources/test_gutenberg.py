@@ -114,6 +114,9 @@ def test_real_chapter_text_is_exact(real_books, realdata):
     epilogue = texts.filter(pl.col("row_key") == "2701-0.txt#136")["text"][0]
     assert epilogue.endswith("only found another orphan.")
     assert not texts["text"].str.contains("ETYMOLOGY", literal=True).any(), "front matter after the contents is not a chapter"
+    cetology = texts.filter(pl.col("row_key") == "2701-0.txt#032")["text"][0]
+    assert cetology.startswith("CHAPTER 32. Cetology.") and "BOOK III. (_Duodecimo_), CHAPTER III." in cetology, "prose paragraphs opening with 'BOOK I.' are not headings"
+    assert "II. A Loose-Fish is fair game" in texts.filter(pl.col("row_key") == "2701-0.txt#089")["text"][0]
 
 
 def test_real_books_rejects(real_books):
