@@ -24,19 +24,19 @@ def trim_code(code: pl.Expr) -> pl.Expr:
 def convert(ctx: SourceContext) -> Converted:
     raw = ctx.read()
     frame = has_columns(raw.rows, "question", "solutions", "difficulty")
-    frame = frame.with_columns(pl.col("solutions").cast(pl.String).str.json_path_match("$[0]").alias("__solution"))
+    solution = pl.col("solutions").cast(pl.String).str.json_path_match("$[0]")  # null unless a JSON list
     kept, rejects = split_rejects(
         frame,
         [
             ("malformed: empty question", blank(pl.col("question"))),
             ("malformed: no solutions", blank(pl.col("solutions")) | (pl.col("solutions").str.replace_all(r"\s", "") == "[]")),
-            ("malformed: solutions not a JSON list of strings", pl.col("__solution").is_null()),
-            ("malformed: empty solution", blank(pl.col("__solution"))),
-            *humaneval_check(ctx, pl.col("__solution")),
+            ("malformed: solutions not a JSON list of strings", solution.is_null()),
+            ("malformed: empty solution", blank(solution)),
+            *humaneval_check(ctx, solution),
         ],
     )
     prefix = str(ctx.options.get("prompt_prefix", DEFAULT_PREFIX))
-    kept = kept.with_columns(single_turn(pl.lit(prefix) + pl.col("question").str.strip_chars(), trim_code(pl.col("__solution"))))
+    kept = kept.with_columns(single_turn(pl.lit(prefix) + pl.col("question").str.strip_chars(), trim_code(solution)))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=pl.col("difficulty")), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 
 from bagel_data_tests.helpers import assistant_text, convert, user_text
@@ -23,6 +25,8 @@ def test_samples_counts_and_reasons(sample_settings):
         ("train.jsonl:25", "malformed: empty solution"),
     ]
     assert rows["id"].n_unique() == rows.height
+    guarded = json.loads(rejects.filter(pl.col("row_key") == "train.jsonl:11")["raw"][0])
+    assert set(guarded) == {"problem_id", "question", "solutions", "input_output", "difficulty", "url", "starter_code"}, "raw is the upstream row"
 
 
 def test_first_solution_prefix_and_category(sample_settings):
