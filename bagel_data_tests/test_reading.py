@@ -120,3 +120,11 @@ def test_a_record_with_an_odd_field_type_is_rejected_not_fatal(mirror, mirror_se
     raw = read_upstream(Upstream(repo="org/odd", data_files=("train.jsonl",)), mirror_settings, "source odd")
     assert raw.rows["id"].to_list() == ["a", "c"]
     assert raw.rejects.row(0) == ("train.jsonl:2", "malformed: field 'conversations' is str, expected list", '{"conversations": "not a list", "id": "b"}')
+
+
+def test_every_explicit_data_files_pattern_must_match(mirror, mirror_settings):
+    (mirror / "org" / "multi").mkdir(parents=True)
+    (mirror / "org" / "multi" / "a.jsonl").write_text('{"x": 1}\n')
+    up = Upstream(repo="org/multi", data_files=("a.jsonl", "b.jsonl"))
+    with pytest.raises(ReadError, match=r"source multi: no file in .*multi matches data_files pattern 'b.jsonl'"):
+        read_upstream(up, mirror_settings, "source multi")

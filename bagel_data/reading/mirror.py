@@ -62,12 +62,17 @@ def resolve_files(repo_dir: Path, up: Upstream) -> list[Path]:
     if not repo_dir.is_dir():
         raise FileNotFoundError(f"folder {repo_dir} does not exist")
     explicit = list(up.data_files) or _patterns_from_configs(readme_configs(repo_dir), up)
-    tried = explicit or _conventional_patterns(up)
+    if explicit:  # every listed pattern must match: a source must not lose a file silently
+        found: set[Path] = set()
+        for pattern in explicit:
+            matched = {p for p in repo_dir.glob(pattern) if p.is_file() and not p.name.startswith(".")}
+            if not matched:
+                raise FileNotFoundError(f"no file in {repo_dir} matches data_files pattern {pattern!r}")
+            found |= matched
+        return sorted(found)
+    tried = _conventional_patterns(up)
     for pattern in tried:
-        found = sorted(p for p in repo_dir.glob(pattern) if p.is_file() and not p.name.startswith("."))
-        found = [p for p in found if p.name.endswith(DATA_EXTENSIONS) or explicit]
-        if found:
-            if explicit:  # every explicit pattern contributes
-                found = sorted({p for pat in tried for p in repo_dir.glob(pat) if p.is_file()})
-            return found
+        found_list = sorted(p for p in repo_dir.glob(pattern) if p.is_file() and not p.name.startswith(".") and p.name.endswith(DATA_EXTENSIONS))
+        if found_list:
+            return found_list
     raise FileNotFoundError(f"no data files in {repo_dir} matching {tried}")
