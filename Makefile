@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest bagel_data_tests
 
 ui: $(STAMP)
-	DAGSTER_HOME=$(CURDIR)/data/dagster_home $(BIN)/dagster dev
+	DAGSTER_HOME=$(CURDIR) $(BIN)/dagster dev
 
 clean:
 	rm -rf data/normalized data/benchmarks data/decontam data/output data/bagel.duckdb data/dagster_home/storage
