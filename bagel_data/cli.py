@@ -102,6 +102,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     print(f"bagel-data build: {len(targets)} assets, {len(observed)} upstream observations (mode {settings.mode}, home {settings.home})", flush=True)
     outcome = runs.build(defs, runs.open_instance(settings.home), targets, observed)
     problems = [f"step {s} failed" for s in outcome.failed_steps] + [f"check {c} failed" for c in outcome.failed_checks]
+    problems += [f"{outcome.not_run} steps not run (they wait for a failed one)"] if outcome.not_run else []
     verdict = "ok" if outcome.success else "FAILED: " + ", ".join(problems or ["run failed"])
     print(f"bagel-data build: {verdict} ({outcome.steps} steps in {outcome.seconds:.1f}s, run {outcome.run_id})")
     return EXIT_OK if outcome.success else EXIT_FAILED
@@ -180,11 +181,15 @@ def cmd_scan_unavailable(args: argparse.Namespace) -> int:
 
 
 def _add_scan(sub, common: argparse.ArgumentParser, wanted: bool) -> None:
-    """The decontam engineer's `add_parser(subparsers, parents)`; imported only when `scan` runs,
-    so the other commands neither pay for nor depend on it. A placeholder otherwise."""
+    """`bagel_data.decontam.scan.add_parser(subparsers)` (it sets a `handler(args) -> int` default),
+    imported only when `scan` runs so the other commands neither load nor depend on it; a
+    placeholder (listed in --help, exit 2 when run) where that module is absent."""
     if wanted and importlib.util.find_spec(SCAN_MODULE) is not None:
-        module = importlib.import_module(SCAN_MODULE)
-        module.add_parser(sub, parents=[common])
+        parser = importlib.import_module(SCAN_MODULE).add_parser(sub)
+        try:
+            parser.add_argument("--recipe", help="recipe YAML (default: $BAGEL_DATA_RECIPE or the shipped bagel-v0.2)")
+        except argparse.ArgumentError:
+            pass  # the scan parser defines its own
         return
     help_text = "decontamination scan of training rows against the benchmarks"
     parser = sub.add_parser("scan", help=help_text, description=help_text, parents=[common])
@@ -232,8 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 0 for --help, 2 for bad arguments
         return int(exc.code or 0)
+    handler = getattr(args, "func", None) or args.handler
     try:
-        return int(args.func(args) or 0)
+        return int(handler(args) or 0)
     except UsageError as exc:
         print(f"bagel-data {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -6,6 +6,7 @@ storage under `<data home>/dagster_home`, so CLI runs and `dagster dev` share on
 """
 
 import logging
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -70,11 +71,17 @@ def resolve_selection(tokens: Sequence[str], graph, observe: bool = True) -> tup
         return targets, (observables if observe else set())
     targets, observed = set(), set()
     for token in tokens:
-        try:
-            found = set(dg.AssetSelection.from_string(token).resolve(graph))
-        except Exception as exc:  # noqa: BLE001 - Dagster raises several types for bad syntax
-            raise SelectionError(f"cannot parse selection {token!r}: {exc}") from exc
+        if ":" not in token and "*" in token:  # a key pattern: sources/* -> key:sources/*
+            token = re.sub(r"^(\+*)(.*?)(\+*)$", r"\1key:\2\3", token)
         found_observed = _observable_matches(token, observables)
+        if re.fullmatch(r"[\w./-]+", token):  # a plain key path
+            key = dg.AssetKey.from_user_string(token)
+            found = {key} if key in graph.get_all_asset_keys() and graph.get(key).is_materializable else set()
+        else:
+            try:
+                found = set(dg.AssetSelection.from_string(token).resolve(graph))
+            except Exception as exc:  # noqa: BLE001 - Dagster raises several types for bad syntax
+                raise SelectionError(f"cannot parse selection {token!r}: {exc}") from exc
         if not found and not found_observed:
             raise SelectionError(f"selection {token!r} matches no asset (try `bagel-data status` for the list)")
         targets |= found
@@ -130,14 +137,11 @@ class ProgressHandler(logging.Handler):
             else:
                 message = _root_message(event.event_specific_data.error)
                 self._say(f"{prefix} FAILED {step} after {seconds:.1f}s: {message}")
-        elif kind == "STEP_SKIPPED":
-            self.done += 1
-            self._say(f"[{self.done}/{self.total}] skipped {step} (an upstream step failed)")
 
 
 def _root_message(error) -> str:
-    """The innermost cause of a step error (the user's exception), on one line."""
-    while error is not None and error.cause is not None:
+    """The user's exception under Dagster's step error wrappers, on one line."""
+    while error is not None and error.cause is not None and (error.cls_name or "").startswith("Dagster"):
         error = error.cause
     lines = (error.message or "").strip().splitlines() if error is not None else []
     return lines[-1] if lines else "unknown error"
@@ -160,14 +164,22 @@ class BuildOutcome:
     success: bool
     run_id: str
     steps: int
+    succeeded: int
     failed_steps: list[str]
     failed_checks: list[str]
     seconds: float
 
+    @property
+    def not_run(self) -> int:
+        """Steps that never ran because a step they wait for failed."""
+        return self.steps - self.succeeded - len(self.failed_steps)
+
 
 def build(defs: dg.Definitions, instance: dg.DagsterInstance, targets: set[dg.AssetKey],
-          observed: set[dg.AssetKey], stream=sys.stdout) -> BuildOutcome:
-    """Observe `observed`, then materialize `targets` (with their checks), in this process."""
+          observed: set[dg.AssetKey], stream=None) -> BuildOutcome:
+    """Observe `observed`, then materialize `targets` (with their checks), in this process;
+    progress lines go to `stream` (default stdout)."""
+    stream = stream or sys.stdout
     job = dg.define_asset_job(BUILD_JOB, selection=dg.AssetSelection.assets(*(targets | observed)))
     job_defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job], loggers={"progress": _progress_logger(stream)}))
     job_def = job_defs.resolve_job_def(BUILD_JOB)
@@ -183,7 +195,8 @@ def build(defs: dg.Definitions, instance: dg.DagsterInstance, targets: set[dg.As
         for e in result.all_events
         if e.event_type_value == "ASSET_CHECK_EVALUATION" and not e.event_specific_data.passed
     ]
-    return BuildOutcome(result.success and not failed_checks, result.run_id, steps, failed_steps, failed_checks,
+    succeeded = sum(e.event_type_value == "STEP_SUCCESS" for e in result.all_events)
+    return BuildOutcome(result.success and not failed_checks, result.run_id, steps, succeeded, failed_steps, failed_checks,
                         time.monotonic() - started)
 
 
@@ -220,18 +233,40 @@ def _cause_text(causes) -> str:
     return "; ".join(sorted({f"{c.dependency.asset_key.to_user_string() if c.dependency else c.key.asset_key.to_user_string()}: {c.reason}" for c in causes}))
 
 
+def _propagate_stale(rows: dict[dg.AssetKey, AssetStatus], graph) -> None:
+    """Dagster calls an asset stale only when a direct dependency changed; here an asset built from
+    a stale one is stale too (a rebuild will redo it), with the stale ancestor as the cause."""
+    done: set[dg.AssetKey] = set()
+
+    def visit(key: dg.AssetKey) -> None:
+        if key in done:
+            return
+        done.add(key)
+        parents = [p for p in sorted(graph.get(key).parent_keys, key=lambda k: k.to_user_string()) if p in rows]
+        for parent in parents:
+            visit(parent)
+        row = rows[key]
+        if row.state == "fresh":
+            stale = [p.to_user_string() for p in parents if rows[p].state == "stale"]
+            if stale:
+                row.state, row.cause = "stale", "built from stale " + ", ".join(stale)
+
+    for key in rows:
+        visit(key)
+
+
 def status(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[AssetStatus]:
     graph = defs.resolve_asset_graph()
     resolver = _stale_resolver(instance, graph)
-    rows = []
+    rows: dict[dg.AssetKey, AssetStatus] = {}
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         node = graph.get(key)
         if node.is_observable:
             records = instance.fetch_observations(key, limit=1).records
             record = records[0] if records else None
             version = record.asset_observation.tags.get("dagster/data_version", "") if record else ""
-            rows.append(AssetStatus(key.to_user_string(), node.group_name or "", "upstream", _when(record and record.timestamp),
-                                    record.run_id if record else "", version, "observed" if record else "never observed", ""))
+            rows[key] = AssetStatus(key.to_user_string(), node.group_name or "", "upstream", _when(record and record.timestamp),
+                                    record.run_id if record else "", version, "observed" if record else "never observed", "")
             continue
         if not node.is_materializable:
             continue
@@ -239,7 +274,8 @@ def status(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[AssetStat
         rows_meta = event.asset_materialization.metadata.get("dagster/row_count") if event else None
         state = resolver.get_status(key).value.lower() if event else "missing"
         cause = _cause_text(resolver.get_stale_root_causes(key)) if state == "stale" else ""
-        rows.append(AssetStatus(key.to_user_string(), node.group_name or "", "asset", _when(event and event.timestamp),
+        rows[key] = AssetStatus(key.to_user_string(), node.group_name or "", "asset", _when(event and event.timestamp),
                                 event.run_id if event else "", f"{rows_meta.value} rows" if rows_meta is not None else "",
-                                state, cause))
-    return rows
+                                state, cause)
+    _propagate_stale(rows, graph)
+    return list(rows.values())
