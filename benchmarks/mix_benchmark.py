@@ -112,7 +112,7 @@ def generate(home: Path, rows: int) -> dict:
     return {
         "name": "benchmark", "seed": 42, "formats": FORMATS,
         "mix": {"formats_per_row": 4, "exempt_from_dedup": ["truthy"]},
-        "shards": {"rows_per_shard": 100_000, "compression": "zstd", "compression_level": 3},
+        "shards": {"rows_per_shard": 50_000, "compression": "zstd", "compression_level": 3},  # as the shipped recipe
         "decontamination": {"enabled": False}, "sources": sources,
     }
 

@@ -1,9 +1,11 @@
 """The mix: normalized sources → the SFT and DPO training products (Parquet shards + manifest).
 
 Pure functions over Polars/Arrow, no Dagster: `select` (decontamination removals, priority
-dedup, caps, weights, strata), `plan` (k-of-n formats, one record per training row, seeded
-shuffle), `render` (gather rows, expand formats chunk by chunk), `shards` (streaming writer),
-`manifest`, `checks`, and `build.build_product` tying them together.
+dedup, caps, weights, strata), `plan` (k-of-n formats, one record per training row, shuffle
+keys), `render` (gather one source's rows, expand formats chunk by chunk), `spill` (external
+shuffle by key-range buckets), `shards` (streaming writer), `manifest`, `checks`, and
+`build.build_product` tying them together. Memory is bounded by one source's selected rows plus
+one chunk/bucket of output rows, not by the mix. Output layout and manifest: OUTPUT.md.
 """
 
 from bagel_data.mix.build import BuildReport, MixCheckError, build_product

@@ -1,6 +1,6 @@
-"""Build one product (sft or dpo) end to end: select → gather → plan → render chunk by chunk →
-shards → manifest → checks, all in a staging folder swapped into `Layout.output(product)` only
-when every check passes.
+"""Build one product (sft or dpo) end to end: select → per source: gather, plan, render chunk
+by chunk into the spill → sorted buckets → shards → manifest → checks, all in a staging folder
+swapped into `Layout.output(product)` only when every check passes.
 """
 
 from __future__ import annotations
@@ -9,13 +9,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from bagel_data.mix.checks import CheckOutcome, target_schema, validate
 from bagel_data.mix.config import PRODUCTS, MixConfig, mix_config
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats, build_manifest, upstream_revisions
-from bagel_data.mix.plan import base_plan, row_hashes, shuffle
+from bagel_data.mix.plan import base_plan, row_hashes
 from bagel_data.mix.render import gather, render_chunk
 from bagel_data.mix.select import PARTS, Selection, load_removals, ordered_sources, part_path, select_rows
 from bagel_data.mix.shards import ShardWriter
+from bagel_data.mix.spill import Spill, bucket_count
 from bagel_data.recipe import Recipe
 from bagel_data.storage import Layout, replace_dir, staging_dir, write_json
 
@@ -45,23 +48,29 @@ def build_product(recipe: Recipe, home: Path, product: str, config: MixConfig | 
     removals = load_removals(recipe, layout)
     selection = select_rows(recipe, config, layout, product, removals)
     kinds = PARTS[product]
-    bases = {kind: gather(recipe, layout, selection, kind, config) for kind in kinds}
-    origin_codes = {spec.name: i for i, spec in enumerate(ordered_sources(recipe))}
     n_formats, k = len(config.formats), config.k(product)
-    plans = [
-        base_plan(kind, bases[kind], row_hashes(bases[kind]["id"], config.seed, product), n_formats=n_formats, k=k, origin_codes=origin_codes)
-        for kind in kinds
-    ]
-    plan = shuffle(plans)
-
+    records = selection.rows.select((pl.col("turns") * pl.when(pl.col("part") == "texts").then(1).otherwise(k)).sum()).item() or 0
     final = layout.output(product)
     staged = staging_dir(final)
+    spill = Spill(staged / ".spill", bucket_count(records, config.render_chunk_rows))
     try:
+        offset = 0
+        for code, spec in enumerate(ordered_sources(recipe)):  # one source's rows in memory at a time
+            for kind in kinds:
+                base = gather(layout, selection, spec.name, kind, config)
+                if base.is_empty():
+                    continue
+                hashes = row_hashes(base["id"], config.seed, product)
+                plan = base_plan(kind, base, hashes, n_formats=n_formats, k=k, origin_code=code)
+                plan = plan.with_columns(pl.int_range(offset, offset + plan.height, dtype=pl.UInt64).alias("pos"))
+                offset += plan.height
+                for start in range(0, plan.height, config.render_chunk_rows):
+                    spill.add(render_chunk(plan.slice(start, config.render_chunk_rows), kind, base, config, product))
         writer, stats = ShardWriter(staged, target_schema(product), config), OutputStats(product)
-        for offset in range(0, plan.height, config.render_chunk_rows):
-            rows = render_chunk(plan.slice(offset, config.render_chunk_rows), bases, config, product)
+        for rows in spill.sorted_buckets():
             stats.add(rows)
             writer.add(rows)
+        spill.remove()
         shards = [s.as_dict() for s in writer.close()]
         manifest = build_manifest(
             product=product,

@@ -6,7 +6,8 @@ Keys (all optional):
 - mix.stratify (balanced | proportional, default balanced): how a capped source with
   `stratify_by` shares its cap among strata (see `sampling.allocate`);
 - mix.exempt_from_dedup (list): sources outside cross-source dedup (besides `dpo_only` ones);
-- mix.render_chunk_rows (int, default 100000): output rows rendered at a time (memory bound);
+- mix.render_chunk_rows (int, default 100000): output rows rendered at a time, and about the
+  rows per shuffle bucket (`spill`): bounds memory; rows and their order do not depend on it;
 - shards.rows_per_shard or shards.bytes_per_shard (uncompressed text bytes): shard size;
 - shards.compression (default zstd), shards.compression_level, shards.row_group_rows;
 - shards.jsonl (bool): also write each shard as `part-NNNNN.jsonl`.

@@ -5,9 +5,9 @@ Every base row gets one 64-bit hash, `ids.coins(id, seed, "mix:<product>")`; the
 rotation and the shuffle key are derived from it with splitmix64, so no further per-row
 hashing is needed. Formats (k of n): within each source, rows ranked by their format hash take
 rotation starts 0, 1, ..., n-1, 0, ... and the k formats after the start, so every format
-covers k/n of the source's rows up to one row. The shuffle sorts plan records by a key mixing
-the row hash with (format, turn, source), ties broken by plan position: a global, seeded
-shuffle that is the same on every rebuild.
+covers k/n of the source's rows up to one row. The shuffle key of a record mixes the row hash
+with (format, turn, source); output order is (key, plan position), a global seeded shuffle that
+is the same on every rebuild (carried out by `spill`).
 """
 
 from __future__ import annotations
@@ -43,14 +43,15 @@ def format_starts(hashes: np.ndarray, origins: pl.Series, n_formats: int) -> pl.
     return frame.select((rank % n_formats).cast(pl.UInt8).alias("start"))["start"]
 
 
-def base_plan(kind: str, base: pl.DataFrame, hashes: np.ndarray, *, n_formats: int, k: int, origin_codes: dict[str, int]) -> pl.DataFrame:
-    """Plan records of one kind of base rows (instructions, texts or preferences), unshuffled."""
+def base_plan(kind: str, base: pl.DataFrame, hashes: np.ndarray, *, n_formats: int, k: int, origin_code: int) -> pl.DataFrame:
+    """Plan records of one source's rows of one kind (instructions, texts or preferences), in
+    base order; `origin_code` (the source's index) enters the shuffle key."""
     if base.height == 0:
         return pl.DataFrame(schema=PLAN_SCHEMA)
     frame = base.select(
         pl.lit(KINDS.index(kind), dtype=pl.UInt8).alias("kind"),
         pl.int_range(pl.len(), dtype=pl.UInt32).alias("base"),
-        pl.col("origin").replace_strict(origin_codes, return_dtype=pl.UInt64).alias("__origin"),
+        pl.lit(origin_code, dtype=pl.UInt64).alias("__origin"),
         pl.Series("__h", hashes, dtype=pl.UInt64),
     )
     if kind == "texts":  # one completion-only row, format index n
@@ -72,8 +73,3 @@ def base_plan(kind: str, base: pl.DataFrame, hashes: np.ndarray, *, n_formats: i
     key = splitmix64(frame["__h"].to_numpy() ^ splitmix64(salt))
     return frame.select("kind", "base", "format", "turn").with_columns(pl.Series("key", key, dtype=pl.UInt64))
 
-
-def shuffle(plans: list[pl.DataFrame]) -> pl.DataFrame:
-    """All plan records in one seeded order (key, then plan position)."""
-    plan = pl.concat(plans) if plans else pl.DataFrame(schema=PLAN_SCHEMA)
-    return plan.with_row_index("__pos").sort("key", "__pos").drop("__pos")

@@ -9,7 +9,7 @@ the rows earlier sources *kept*, so an instruction a higher-priority source samp
 still come from a lower-priority one. SFT (instructions + texts) and DPO (preferences) are
 separate id spaces: one instruction may be both an SFT row and a DPO prompt.
 
-Only ids and categories are read here (lazy scans); the texts are gathered later (`render`).
+Only ids, categories and turn counts are kept here; the texts are gathered later (`render`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bagel_data.recipe import Recipe, SourceSpec
 from bagel_data.storage import Layout
 
 PARTS = {"sft": ("instructions", "texts"), "dpo": ("preferences",)}
-_CANDIDATE_SCHEMA = {"origin": pl.String, "part": pl.String, "row": pl.UInt32, "id": pl.String, "category": pl.String}
+_CANDIDATE_SCHEMA = {"origin": pl.String, "part": pl.String, "row": pl.UInt32, "id": pl.String, "category": pl.String, "turns": pl.UInt32}
 
 
 class MixInputError(RuntimeError):
@@ -51,7 +51,7 @@ class SourceStats:
 
 @dataclass
 class Selection:
-    rows: pl.DataFrame  # origin, part, row (index in the part file), id, category
+    rows: pl.DataFrame  # origin, part, row (index in the part file), id, category, turns
     stats: dict[str, SourceStats] = field(default_factory=dict)
     dedup_drops: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema={"dropped": pl.String, "kept_by": pl.String, "rows": pl.UInt32}))
 
@@ -68,10 +68,14 @@ def part_path(layout: Layout, source: str, part: str) -> Path:
 
 
 def scan_candidates(layout: Layout, source: str, part: str) -> pl.LazyFrame:
-    """Ids (and strata) of one normalized part, with each row's index in the file."""
+    """Ids, strata and assistant turns (output rows per format) of one normalized part, with
+    each row's index in the file."""
     lf = pl.scan_parquet(part_path(layout, source, part)).with_row_index("row")
-    category = pl.col("category") if part == "instructions" else pl.lit(None, dtype=pl.String)
-    return lf.select(pl.lit(source).alias("origin"), pl.lit(part).alias("part"), "row", "id", category.alias("category"))
+    if part == "instructions":
+        category, turns = pl.col("category"), pl.col("conversation").list.len() // 2
+    else:
+        category, turns = pl.lit(None, dtype=pl.String), pl.lit(1)
+    return lf.select(pl.lit(source).alias("origin"), pl.lit(part).alias("part"), "row", "id", category.alias("category"), turns.cast(pl.UInt32).alias("turns"))
 
 
 def load_removals(recipe: Recipe, layout: Layout) -> pl.Series | None:

@@ -168,3 +168,13 @@ def test_decontaminated_rows_never_reach_the_output(home):
     # beta repeats alpha's first 30 conversations, so it loses the same 10 ids
     assert report.manifest["decontamination"] == {"enabled": True, "removal_ids": 10, "rows_removed": 20}
     assert report.manifest["selection"]["beta"]["decontaminated"] == 10
+
+
+def test_row_order_does_not_depend_on_chunk_or_bucket_size(home):
+    _write_mix(home)
+    small = build_product(_recipe(mix={"render_chunk_rows": 7}), home, "sft")
+    assert small.manifest["settings"]["render_chunk_rows"] == 7
+    small_rows = pl.read_parquet(small.folder / "part-*.parquet")
+    large_rows = pl.read_parquet(build_product(_recipe(mix={"render_chunk_rows": 100_000}), home, "sft").folder / "part-*.parquet")
+    assert small_rows.height > 7 * 20  # many buckets
+    assert small_rows.equals(large_rows)
