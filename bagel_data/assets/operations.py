@@ -133,8 +133,25 @@ def build_defs(recipe: Recipe) -> dg.Definitions:
 
 
 def executor() -> dg.ExecutorDefinition:
-    """Multiprocess executor; `max_concurrent` defaults to $BAGEL_DATA_MAX_CONCURRENT (2) and can be
-    changed per run in the launchpad (`execution: config: max_concurrent: N`)."""
+    """The executor of every job, chosen by $BAGEL_DATA_EXECUTOR:
+
+    - `multiprocess` (default): one process per step, at most `max_concurrent` at once, default
+      $BAGEL_DATA_MAX_CONCURRENT (2); changeable per run in the launchpad
+      (`execution: config: max_concurrent: N`).
+    - `k8s`: `dagster_k8s.k8s_job_executor`, one Kubernetes Job per step (docs/k8s-executor.md).
+    - `in_process`: every step in the run worker (debugging).
+    """
+    kind = os.environ.get("BAGEL_DATA_EXECUTOR") or "multiprocess"
+    if kind == "in_process":
+        return dg.in_process_executor
+    if kind == "k8s":
+        try:
+            from dagster_k8s import k8s_job_executor
+        except ImportError as exc:
+            raise RuntimeError("BAGEL_DATA_EXECUTOR=k8s needs the dagster-k8s package (pip install dagster-k8s==0.29.27)") from exc
+        return k8s_job_executor
+    if kind != "multiprocess":
+        raise ValueError(f"BAGEL_DATA_EXECUTOR={kind!r}: use multiprocess, k8s or in_process")
     default = int(os.environ.get("BAGEL_DATA_MAX_CONCURRENT") or DEFAULT_MAX_CONCURRENT)
     return dg.multiprocess_executor.configured(
         lambda cfg: {"max_concurrent": cfg["max_concurrent"]},

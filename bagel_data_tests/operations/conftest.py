@@ -15,7 +15,7 @@ from bagel_data.settings import SAMPLES_DIR
 
 REPOS = ("allenai/ai2_arc", "Vezora/Tested-22k-Python-Alpaca", "openai/openai_humaneval")
 ARC = {"repo": "allenai/ai2_arc", "config": "ARC-Challenge"}
-ENV_VARS = ("BAGEL_DATA_MODE", "BAGEL_DATA_MIRROR", "BAGEL_DATA_HOME", "BAGEL_DATA_RECIPE", "BAGEL_DATA_MAX_CONCURRENT", "DAGSTER_HOME")
+ENV_VARS = ("BAGEL_DATA_MODE", "BAGEL_DATA_MIRROR", "BAGEL_DATA_HOME", "BAGEL_DATA_RECIPE", "BAGEL_DATA_MAX_CONCURRENT", "BAGEL_DATA_EXECUTOR", "DAGSTER_HOME")
 
 
 def small_recipe_dict() -> dict:

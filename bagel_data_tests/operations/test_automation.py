@@ -158,3 +158,21 @@ def test_wiring_of_the_merged_definitions(ops_env):
         if graph.get(key).is_observable:
             assert graph.get(key).group_name == "upstream"
             assert key.path[0] == "upstream"
+
+
+def test_executor_choice(monkeypatch):
+    from bagel_data.assets.operations import executor
+
+    monkeypatch.setenv("BAGEL_DATA_EXECUTOR", "in_process")
+    assert executor() is dg.in_process_executor
+    monkeypatch.setenv("BAGEL_DATA_EXECUTOR", "threads")
+    with pytest.raises(ValueError, match="multiprocess, k8s or in_process"):
+        executor()
+    monkeypatch.setenv("BAGEL_DATA_EXECUTOR", "k8s")
+    try:
+        import dagster_k8s  # noqa: F401
+    except ImportError:
+        with pytest.raises(RuntimeError, match="dagster-k8s"):
+            executor()
+    else:
+        assert executor().name == "k8s"
