@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bagel_data.reading.mirror import resolve_files
+from bagel_data.reading.mirror import readme_configs, resolve_files
 from bagel_data.recipe import BenchmarkSpec, Recipe, SourceSpec, Upstream
 from bagel_data.settings import Settings
 from bagel_data.storage import Layout, write_json
@@ -89,13 +89,26 @@ class DigestCache:
             write_json(self.used, self.path)
 
 
+def _undescribed(repo_dir: Path, up: Upstream) -> bool:
+    """A folder the recipe does not describe file by file: no data_files, no config, no README configs."""
+    return not up.data_files and up.config is None and not readme_configs(repo_dir)
+
+
+def _all_files(repo_dir: Path) -> list[Path]:
+    return sorted(p for p in repo_dir.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(repo_dir).parts))
+
+
 def mirror_version(up: Upstream, root: Path, name: str = "main", cache: DigestCache | None = None) -> InputVersion:
-    """Content hash of the files one input resolves to in a hub-layout folder."""
+    """Content hash of the files one input resolves to in a hub-layout folder. A folder the
+    recipe does not describe (see `_undescribed`, e.g. the Gutenberg books a converter picks by
+    id) is hashed whole: a change anywhere in it counts, so nothing the converter reads is missed."""
     repo_dir = root / up.repo
     try:
         files = resolve_files(repo_dir, up)
     except (FileNotFoundError, ValueError) as exc:
-        raise UpstreamError(f"input {name!r} ({up.repo}, config {up.config}, split {up.split}): {exc}") from exc
+        files = _all_files(repo_dir) if repo_dir.is_dir() and _undescribed(repo_dir, up) else []
+        if not files:
+            raise UpstreamError(f"input {name!r} ({up.repo}, config {up.config}, split {up.split}): {exc}") from exc
     cache = cache or DigestCache(None)
     parts, rel, total = [], [], 0
     for path in files:
@@ -161,7 +174,16 @@ def combine(inputs: list[InputVersion]) -> str:
     return _digest(sorted(f"{i.name}={i.version}" for i in inputs))
 
 
-def spec_inputs(spec: SourceSpec | BenchmarkSpec) -> dict[str, Upstream]:
+def spec_inputs(spec: SourceSpec | BenchmarkSpec, settings: Settings | None = None) -> dict[str, Upstream]:
+    """The inputs of a recipe entry: `upstream` and `inputs`, unless the source's converter module
+    says itself what it reads with `upstream_inputs(spec, settings) -> {name: Upstream}` (for
+    files it picks from options, like one file per book)."""
+    if isinstance(spec, SourceSpec):
+        from bagel_data.sources import converter_module
+
+        hook = getattr(converter_module(spec), "upstream_inputs", None)
+        if hook is not None:
+            return dict(hook(spec, settings))
     return {"main": spec.upstream, **spec.inputs}
 
 
@@ -171,7 +193,7 @@ def version_of(kind: str, spec: SourceSpec | BenchmarkSpec, settings: Settings, 
     cache = DigestCache(Layout(settings.home).cache_dir / "upstream" / f"{kind}__{spec.name}.json") if settings.mode != "hub" else None
     inputs = [
         input_version(up, settings, name, hub_api=hub_api, remote_tag=remote_tag, cache=cache)
-        for name, up in spec_inputs(spec).items()
+        for name, up in spec_inputs(spec, settings).items()
     ]
     if cache:
         cache.save()

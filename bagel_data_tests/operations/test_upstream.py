@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 from bagel_data import upstream
-from bagel_data.recipe import BenchmarkSpec, Upstream, load_recipe
+from bagel_data.recipe import BenchmarkSpec, SourceSpec, Upstream, load_recipe
 from bagel_data.settings import Settings
 
 ARC_TRAIN = "allenai/ai2_arc/ARC-Challenge/train-00000-of-00001.parquet"
@@ -171,3 +171,36 @@ def test_real_humaneval_file_is_versioned_by_content(realdata, tmp_path):
     with (mirror / "HumanEval.jsonl.gz").open("ab") as handle:
         handle.write(b"\0")
     assert upstream.version_of("benchmarks", spec, settings).version != version.version
+
+
+def test_folder_the_recipe_does_not_describe_is_hashed_whole(tmp_path):
+    """Like the Gutenberg books (one file per book id, picked by the converter from its options)."""
+    books = tmp_path / "mirror" / "gutenberg"
+    books.mkdir(parents=True)
+    (books / "12-0.txt").write_text("Through the Looking-Glass")
+    (books / "98-0.txt").write_text("A Tale of Two Cities")
+    spec = SourceSpec("books", "gutenberg", Upstream(repo="gutenberg", reader="text"))
+    settings = Settings(mode="mirror", mirror=tmp_path / "mirror", home=tmp_path / "home")
+    first = upstream.version_of("sources", spec, settings)
+    assert first.inputs[0].files == ("12-0.txt", "98-0.txt")
+    (books / "98-0.txt").write_text("A Tale of Two Cities, revised")
+    assert upstream.version_of("sources", spec, settings).version != first.version
+
+    described = dataclasses.replace(spec, upstream=Upstream(repo="gutenberg", config="books", split="train"))
+    with pytest.raises(upstream.UpstreamError, match="config books"):  # a named config must resolve
+        upstream.version_of("sources", described, settings)
+
+
+def test_converter_can_declare_what_it_reads(ops_env, tmp_path, monkeypatch):
+    """A converter's `upstream_inputs(spec, settings)` replaces the recipe's inputs for versioning."""
+    import bagel_data.sources.ai2_arc as converter
+
+    recipe, mirror = ops_env["recipe"], ops_env["mirror"]
+    settings = _settings(mirror, tmp_path)
+    spec = recipe.sources["ai2_arc"]
+    declared = {"train": spec.upstream, "test": dataclasses.replace(spec.upstream, split="test")}
+    monkeypatch.setattr(converter, "upstream_inputs", lambda s, st: declared, raising=False)
+    version = upstream.version_of("sources", spec, settings)
+    assert [i.name for i in version.inputs] == ["train", "test"]
+    _edit_first_question(mirror / "allenai/ai2_arc/ARC-Challenge/test-00000-of-00001.parquet")
+    assert upstream.version_of("sources", spec, settings).version != version.version
