@@ -217,7 +217,10 @@ def assign_formats(row_ids: pl.Series, formats: Sequence[str], k: int, seed: int
     k consecutive formats; over many rows each format is used k/len(formats) of the time."""
     n = len(formats)
     if k >= n:
-        return pl.Series("formats", [list(formats)] * len(row_ids), dtype=pl.List(pl.String))
-    start = (ids.coins(row_ids, seed, "format_subset") * n).astype(np.int64) % n
-    table = [[formats[(s + j) % n] for j in range(k)] for s in range(n)]
-    return pl.Series("formats", [table[s] for s in start], dtype=pl.List(pl.String))
+        start = np.zeros(len(row_ids), dtype=np.int64)
+        k = n
+    else:
+        start = (ids.coins(row_ids, seed, "format_subset") * n).astype(np.int64) % n
+    names = dict(enumerate(formats))
+    picked = pl.int_ranges(pl.col("s"), pl.col("s") + k).list.eval((pl.element() % n).replace_strict(names, return_dtype=pl.String))
+    return pl.DataFrame({"s": start}).select(picked.alias("formats"))["formats"]

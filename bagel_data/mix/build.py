@@ -53,6 +53,7 @@ def build_product(recipe: Recipe, home: Path, product: str, config: MixConfig | 
     final = layout.output(product)
     staged = staging_dir(final)
     spill = Spill(staged / ".spill", bucket_count(records, config.render_chunk_rows))
+    exempt_labels: set[str] = set()  # output `source` values of exempt sources' rows
     try:
         offset = 0
         for code, spec in enumerate(ordered_sources(recipe)):  # one source's rows in memory at a time
@@ -60,6 +61,8 @@ def build_product(recipe: Recipe, home: Path, product: str, config: MixConfig | 
                 base = gather(layout, selection, spec.name, kind, config)
                 if base.is_empty():
                     continue
+                if spec.name in config.exempt:
+                    exempt_labels.update(base["source"].unique().to_list())
                 hashes = row_hashes(base["id"], config.seed, product)
                 plan = base_plan(kind, base, hashes, n_formats=n_formats, k=k, origin_code=code)
                 plan = plan.with_columns(pl.int_range(offset, offset + plan.height, dtype=pl.UInt64).alias("pos"))
@@ -88,7 +91,7 @@ def build_product(recipe: Recipe, home: Path, product: str, config: MixConfig | 
             shards=shards,
         )
         write_json(manifest, staged / MANIFEST_NAME)
-        outcomes = validate(staged, product, removals=removals, exempt=config.exempt)
+        outcomes = validate(staged, product, removals=removals, exempt=exempt_labels)
         if not all(o.passed for o in outcomes):
             raise MixCheckError(product, outcomes)
         replace_dir(staged, final)

@@ -102,7 +102,8 @@ def check_chosen_differs(folder: Path) -> CheckOutcome:
 
 
 def check_unique(folder: Path, exempt: Iterable[str]) -> CheckOutcome:
-    """(id, format) is unique among rows of non-exempt sources, (id, source, format) overall."""
+    """(id, format) is unique among rows of non-exempt sources (`exempt`: their output `source`
+    labels), and (id, source, format) overall."""
     lf = _scan(folder)
     dup_key = lf.filter(~pl.col("source").is_in(sorted(exempt))).group_by("id", "format").len().filter(pl.col("len") > 1)
     dup_all = lf.group_by("id", "source", "format").len().filter(pl.col("len") > 1)

@@ -178,3 +178,14 @@ def test_row_order_does_not_depend_on_chunk_or_bucket_size(home):
     large_rows = pl.read_parquet(build_product(_recipe(mix={"render_chunk_rows": 100_000}), home, "sft").folder / "part-*.parquet")
     assert small_rows.height > 7 * 20  # many buckets
     assert small_rows.equals(large_rows)
+
+
+def test_exempt_source_with_its_own_row_labels_is_still_exempt(home):
+    pairs = [(f"prompt {i}", f"good {i}", f"bad {i}") for i in range(3)]
+    write_source(home, "pairs", preferences=preferences("pairs", pairs))
+    labelled = preferences("truthy", pairs).with_columns(pl.lit("truthy_v01").alias("source"))
+    write_source(home, "truthy", preferences=labelled)
+    report = build_product(make_recipe({"pairs": {"priority": 1}, "truthy": {"priority": 2, "dpo_only": True}}), home, "dpo")
+    out = pl.read_parquet(report.folder / "part-*.parquet")
+    assert out.filter(pl.col("source") == "truthy_v01").height == 3 * 4
+    assert all(o.passed for o in report.checks)
