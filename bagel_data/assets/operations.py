@@ -25,7 +25,6 @@ from bagel_data.assets.catalog import CATALOG_KEY
 from bagel_data.recipe import BenchmarkSpec, Recipe, SourceSpec
 
 GROUP = "upstream"
-KINDS = ("sources", "benchmarks")
 OBSERVE_JOB = "observe_upstream"
 REBUILD_JOB = "full_rebuild"
 AUTOMATION_SENSOR = "bagel_automation"

@@ -13,7 +13,6 @@ import subprocess
 import sys
 
 import polars as pl
-import pytest
 
 from bagel_data import cli, upstream
 from bagel_data.settings import PROJECT_ROOT, Settings
