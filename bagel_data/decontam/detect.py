@@ -1,0 +1,172 @@
+"""The layered detector: benchmark views in, (training text, view, method, score) matches out.
+
+1. n-grams: rarity-weighted containment of a view's shingles (copies, reformatted copies, copies
+   inside longer prompts, shuffled options). Method "exact" when the normalized texts are equal.
+2. embeddings: rows not caught by (1) whose rare words overlap some view enough (or every row,
+   with `embed: all`) are embedded; their faiss nearest views and their word-overlap views are
+   checked against the recipe's rules (cosine, rare-word overlap, length guard). Method "embedding".
+
+Rows are processed in batches of `batch_rows`; everything inside a batch is array/Polars work.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from bagel_data.decontam.config import DecontamConfig
+from bagel_data.decontam.embed import Embedder
+from bagel_data.decontam.normalize import normalized, words
+from bagel_data.decontam.shingles import ShingleIndex, TokenBatch
+
+MATCH_SCHEMA = {"row": pl.Int64, "view": pl.Int64, "method": pl.String, "score": pl.Float64, "lexical": pl.Float64}
+
+
+@dataclass
+class DetectStats:
+    rows: int = 0
+    ngram_matched: int = 0
+    embedded: int = 0
+    embedding_matched: int = 0
+    seconds: dict = field(default_factory=lambda: {"ngram": 0.0, "lexical": 0.0, "embedding": 0.0})
+
+
+def _segments(views: pl.DataFrame, with_text: pl.Series | None = None) -> pl.DataFrame:
+    segs = views.select(pl.col("view"), pl.col("segments")).explode("segments").rename({"segments": "segment"})
+    if with_text is not None:  # views whose own segments carry no weight also index their whole text
+        extra = views.filter(pl.col("view").is_in(with_text.implode())).select("view", pl.col("text").alias("segment"))
+        segs = pl.concat([segs, extra])
+    return segs.filter(pl.col("segment").is_not_null())
+
+
+class Detector:
+    """Indexes benchmark views once; `detect` scans any number of training texts against them."""
+
+    def __init__(self, views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None = None):
+        self.config = config
+        self.views = views.rename({"view": "view_name"}).with_row_index("view").with_columns(pl.col("view").cast(pl.Int64), normalized(pl.col("text")).alias("norm"))
+        started = time.perf_counter()
+        build = dict(n=config.n, threshold=config.ngram_threshold, min_tokens=config.min_tokens, max_df=config.ngram_max_df)
+        index = ShingleIndex.build(_segments(self.views), **build)
+        blank = pl.Series(np.flatnonzero(index.view_weight == 0), dtype=pl.Int64)
+        self.ngrams = ShingleIndex.build(_segments(self.views, blank), **build) if blank.len() else index
+        self.embedder = embedder if config.embedding else None
+        self.lexical = None
+        self.vectors = None
+        if self.embedder is not None:
+            self.lexical = ShingleIndex.build(
+                _segments(self.views), n=1, threshold=max(config.lexical_floor, 0.0), min_tokens=1, max_df=config.lexical_max_df
+            )
+            self.vectors = self.embedder.embed(self.views["text"])
+            import faiss
+
+            self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
+            self.faiss.add(self.vectors)
+        self.index_seconds = time.perf_counter() - started
+        self.stats = DetectStats()
+
+    def detect(self, texts: pl.Series, embed_texts: pl.Series | None = None) -> pl.DataFrame:
+        """Matches (row, view, method, score, lexical) for `texts`; `embed_texts` (default `texts`)
+        is what gets embedded, e.g. the user turn without the system prompt."""
+        embed_texts = texts if embed_texts is None else embed_texts
+        out = []
+        for start in range(0, max(len(texts), 1), self.config.batch_rows):
+            chunk = texts.slice(start, self.config.batch_rows)
+            if chunk.len():
+                found = self._detect_batch(chunk, embed_texts.slice(start, self.config.batch_rows))
+                out.append(found.with_columns(pl.col("row") + start))
+        result = pl.concat(out) if out else pl.DataFrame(schema=MATCH_SCHEMA)
+        return result.cast(MATCH_SCHEMA).sort(["row", "view", "method"])
+
+    def _detect_batch(self, texts: pl.Series, embed_texts: pl.Series) -> pl.DataFrame:
+        t0 = time.perf_counter()
+        word_lists = texts.to_frame("t").select(words(pl.col("t"))).to_series()
+        batch = TokenBatch.from_lists(word_lists, self.ngrams.vocabulary)
+        found = self.ngrams.contained(batch).rename({"text": "row"})
+        found = self._label_exact(found, texts)
+        self.stats.rows += texts.len()
+        self.stats.ngram_matched += found["row"].n_unique()
+        t1 = time.perf_counter()
+        self.stats.seconds["ngram"] += t1 - t0
+        if self.embedder is None:
+            return found
+        return pl.concat([found, self._embedding_matches(word_lists, embed_texts, found["row"].unique().to_numpy())])
+
+    def _label_exact(self, found: pl.DataFrame, texts: pl.Series) -> pl.DataFrame:
+        if not found.height:
+            return pl.DataFrame(schema=MATCH_SCHEMA)
+        rows = texts.to_frame("t").select(normalized(pl.col("t")).alias("row_norm")).with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+        return (
+            found.join(rows, on="row")
+            .join(self.views.select("view", "norm"), on="view")
+            .select(
+                "row", "view",
+                pl.when(pl.col("row_norm") == pl.col("norm")).then(pl.lit("exact")).otherwise(pl.lit("ngram")).alias("method"),
+                pl.col("score"), pl.lit(None, dtype=pl.Float64).alias("lexical"),
+            )
+        )
+
+    def _embedding_matches(self, word_lists: pl.Series, embed_texts: pl.Series, done: np.ndarray) -> pl.DataFrame:
+        t0 = time.perf_counter()
+        batch = TokenBatch.from_lists(word_lists, self.lexical.vocabulary)
+        hits = self.lexical.hits(batch)
+        if self.config.embed_all:
+            overlap = pl.DataFrame(schema={"text": pl.Int64, "view": pl.Int64, "score": pl.Float64})
+            rows = np.arange(word_lists.len())
+        else:
+            overlap = self.lexical.contained(batch, hits)
+            rows = np.unique(overlap["text"].to_numpy())
+        rows = np.setdiff1d(rows, done).astype(np.int64)
+        t1 = time.perf_counter()
+        self.stats.seconds["lexical"] += t1 - t0
+        if rows.size == 0:
+            return pl.DataFrame(schema=MATCH_SCHEMA)
+        vectors = self.embedder.embed(embed_texts.gather(rows))
+        self.stats.embedded += rows.size
+        k = min(self.config.top_k, self.vectors.shape[0])
+        sims, nearest = self.faiss.search(vectors, k)
+        pairs = pl.concat(
+            [
+                pl.DataFrame({"text": np.repeat(rows, k), "view": nearest.reshape(-1).astype(np.int64)}).filter(pl.col("view") >= 0),
+                overlap.filter(pl.col("text").is_in(pl.Series(rows).implode())).select("text", "view"),
+            ]
+        ).unique()
+        pairs = self.lexical.score_pairs(pairs, hits).rename({"score": "lexical"})
+        position = pl.DataFrame({"text": rows, "pos": np.arange(rows.size, dtype=np.int64)})
+        pairs = pairs.join(position, on="text")
+        cosine = np.einsum("ij,ij->i", vectors[pairs["pos"].to_numpy()], self.vectors[pairs["view"].to_numpy()])
+        lengths = embed_texts.gather(pairs["text"].to_numpy()).str.len_chars().to_numpy()
+        view_lengths = self.views["text"].gather(pairs["view"].to_numpy()).str.len_chars().to_numpy()
+        ratio = np.minimum(lengths, view_lengths) / np.maximum(np.maximum(lengths, view_lengths), 1)
+        pairs = pairs.with_columns(pl.Series("score", cosine.astype(np.float64)).round(4), pl.Series("ratio", ratio))
+        keep = pl.lit(False)
+        for rule in self.config.rules:
+            keep = keep | ((pl.col("score") >= rule.cosine) & (pl.col("lexical") >= rule.lexical - 1e-9) & (pl.col("ratio") >= rule.length_ratio))
+        matched = pairs.filter(keep).select(pl.col("text").alias("row"), "view", pl.lit("embedding").alias("method"), "score", "lexical")
+        self.stats.embedding_matched += matched["row"].n_unique()
+        self.stats.seconds["embedding"] += time.perf_counter() - t1
+        return matched.cast(MATCH_SCHEMA)
+
+    def pair_scores(self, texts: pl.Series, embed_texts: pl.Series | None = None) -> pl.DataFrame:
+        """For tuning: each text's best n-gram containment, and its nearest views with cosine and overlap."""
+        embed_texts = texts if embed_texts is None else embed_texts
+        word_lists = texts.to_frame("t").select(words(pl.col("t"))).to_series()
+        batch = TokenBatch.from_lists(word_lists, self.ngrams.vocabulary)
+        ngram_hits = self.ngrams.hits(batch)
+        cands = ngram_hits.join(self.ngrams.prefix, on="hash").select("text", "view").unique()
+        ngram = self.ngrams.score_pairs(cands, ngram_hits).group_by("text").agg(pl.col("score").max().alias("ngram"))
+        lex_batch = TokenBatch.from_lists(word_lists, self.lexical.vocabulary)
+        hits = self.lexical.hits(lex_batch)
+        vectors = self.embedder.embed(embed_texts)
+        k = min(self.config.top_k, self.vectors.shape[0])
+        sims, nearest = self.faiss.search(vectors, k)
+        pairs = pl.DataFrame({"text": np.repeat(np.arange(len(texts)), k), "view": nearest.reshape(-1).astype(np.int64), "cosine": sims.reshape(-1)})
+        lex = self.lexical.score_pairs(pairs.select("text", "view"), hits).rename({"score": "lexical"})
+        pairs = pairs.join(lex, on=["text", "view"], how="left")
+        lengths = embed_texts.gather(pairs["text"].to_numpy()).str.len_chars().to_numpy()
+        view_lengths = self.views["text"].gather(pairs["view"].to_numpy()).str.len_chars().to_numpy()
+        pairs = pairs.with_columns(pl.Series("ratio", np.minimum(lengths, view_lengths) / np.maximum(np.maximum(lengths, view_lengths), 1)))
+        return pairs.join(ngram, on="text", how="left").with_columns(pl.col("ngram").fill_null(0.0))

@@ -1,0 +1,192 @@
+"""Rarity-weighted shingle containment, vectorized over flat token-hash arrays.
+
+A *shingle* of a benchmark segment is each run of n words in it, or the whole segment when it is
+shorter than n (but at least `min_tokens` words). A shingle's weight is its inverse document
+frequency among the distinct benchmark segments (`ln((1+S)/(1+df))`, zero past `max_df`), so text
+that many items share (MMLU's moral-scenarios preamble, "Which of the following ...") counts for
+little. A training text *contains* a view to the degree of the weight of the view's shingles that
+occur in it: copies score 1, copies wrapped in longer prompts too, unrelated texts about 0.
+
+Words hash to 64-bit values (blake2b, stable), runs of k words to a polynomial rolling hash taken
+from prefix sums, so every k-gram of a batch costs a few array operations. Candidate (text, view)
+pairs come from each view's *prefix* (its rarest shingles, holding more than 1 - threshold of its
+weight: a text missing all of them cannot reach the threshold), then are scored exactly.
+With n = 1 the same index measures rarity-weighted word overlap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from bagel_data.decontam.normalize import words
+
+_P = (0x9E3779B97F4A7C15 | 1) & 0xFFFFFFFFFFFFFFFF  # odd, so invertible mod 2^64
+_P_INV = pow(_P, -1, 1 << 64)
+
+
+def word_hashes(tokens: list[str]) -> np.ndarray:
+    """A stable non-zero 64-bit value per word (0 is reserved for words outside a vocabulary)."""
+    raw = b"".join(hashlib.blake2b(t.encode("utf-8", "surrogatepass"), digest_size=8).digest() for t in tokens)
+    values = np.frombuffer(raw, dtype="<u8").copy() if raw else np.zeros(0, dtype=np.uint64)
+    values[values == 0] = 1
+    return values
+
+
+def _powers(base: int, count: int) -> np.ndarray:
+    steps = np.full(count, base, dtype=np.uint64)
+    if count:
+        steps[0] = 1
+    with np.errstate(over="ignore"):
+        return np.cumprod(steps, dtype=np.uint64)
+
+
+@dataclass
+class TokenBatch:
+    """Words of many texts as one flat hash array plus each text's length."""
+
+    hashes: np.ndarray  # uint64 per word, texts back to back
+    lengths: np.ndarray  # int64 words per text
+
+    @classmethod
+    def from_lists(cls, word_lists: pl.Series, vocabulary: pl.DataFrame | None = None) -> "TokenBatch":
+        """Hash a column of word lists; with a `vocabulary` (word, hash) unknown words become 0."""
+        lengths = word_lists.list.len().fill_null(0).to_numpy().astype(np.int64)
+        flat = word_lists.explode().drop_nulls()
+        if vocabulary is None:
+            uniq = flat.unique(maintain_order=True)
+            vocabulary = pl.DataFrame({"word": uniq, "hash": word_hashes(uniq.to_list())})
+        hashes = flat.replace_strict(vocabulary["word"], vocabulary["hash"], default=0, return_dtype=pl.UInt64).to_numpy()
+        return cls(hashes.astype(np.uint64, copy=False), lengths)
+
+    def kgrams(self, k: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, hash) of every run of k words that lies inside one text."""
+        total = self.hashes.size
+        starts = np.cumsum(self.lengths) - self.lengths
+        text_of = np.repeat(np.arange(self.lengths.size), self.lengths)
+        remaining = np.repeat(starts + self.lengths, self.lengths) - np.arange(total)
+        ok = np.flatnonzero(remaining >= k)
+        if ok.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+        with np.errstate(over="ignore"):
+            prefix = np.zeros(total + 1, dtype=np.uint64)
+            np.cumsum(self.hashes * _powers(_P, total), dtype=np.uint64, out=prefix[1:])
+            grams = (prefix[ok + k] - prefix[ok]) * _powers(_P_INV, total)[ok]
+        return text_of[ok], grams
+
+
+def _table(texts: np.ndarray, grams: np.ndarray) -> pl.DataFrame:
+    return pl.DataFrame({"text": texts.astype(np.int64), "hash": grams.astype(np.uint64)})
+
+
+@dataclass
+class ShingleIndex:
+    n: int
+    threshold: float
+    vocabulary: pl.DataFrame  # word, hash
+    lengths: tuple[int, ...]  # run lengths that shingles have
+    shingles: pl.DataFrame  # view, hash, weight (weight > 0, unique per view)
+    prefix: pl.DataFrame  # hash, view: the shingles that generate candidates
+    view_weight: np.ndarray  # total shingle weight per view (0: view not indexable)
+
+    @classmethod
+    def build(cls, segments: pl.DataFrame, *, n: int, threshold: float, min_tokens: int = 1, max_df: float = 1.0) -> "ShingleIndex":
+        """Index views from a frame of (view: int, segment: str), one row per segment of a view.
+
+        `max_df` is the largest share of distinct segments a shingle may occur in and still count."""
+        segs = segments.select(pl.col("view").cast(pl.Int64), words(pl.col("segment")).alias("words"))
+        distinct = segs.select("words").unique(maintain_order=True).filter(pl.col("words").list.len() >= 1)
+        vocab_words = distinct["words"].explode().drop_nulls().unique(maintain_order=True).sort()
+        vocabulary = pl.DataFrame({"word": vocab_words, "hash": word_hashes(vocab_words.to_list())})
+        batch = TokenBatch.from_lists(distinct["words"], vocabulary)
+        lens = batch.lengths
+        # shingles of each distinct segment: its n-grams, or itself when shorter than n
+        own = [_table(*batch.kgrams(n))]
+        short = np.flatnonzero((lens >= min_tokens) & (lens < n))
+        short_lengths = sorted({int(x) for x in lens[short]})
+        starts = np.cumsum(lens) - lens
+        for k in short_lengths:
+            own.append(_whole(batch, starts, short[lens[short] == k], k))
+        seg_shingles = pl.concat(own).unique()
+        # document frequency: distinct segments a shingle occurs in anywhere (short ones inside longer segments too)
+        occurrences = [seg_shingles]
+        for k in short_lengths:
+            texts, grams = batch.kgrams(k)
+            keep = np.isin(grams, seg_shingles["hash"].to_numpy())
+            occurrences.append(_table(texts[keep], grams[keep]))
+        df = pl.concat(occurrences).unique().group_by("hash").len("df")
+        total = distinct.height
+        limit = max(1.0, max_df * total)
+        weights = df.with_columns(
+            pl.when(pl.col("df") <= limit).then(((1.0 + total) / (1.0 + pl.col("df"))).log()).otherwise(0.0).alias("weight")
+        ).filter(pl.col("weight") > 0)
+        seg_weights = seg_shingles.join(weights.select("hash", "weight"), on="hash")
+        # map distinct segments back to the views that have them
+        seg_index = distinct.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("text"))
+        view_seg = segs.join(seg_index, on="words").select("view", "text")
+        shingles = (
+            view_seg.join(seg_weights, on="text").select("view", "hash", "weight").unique(subset=["view", "hash"]).sort(["view", "hash"])
+        )
+        n_views = int(segments["view"].max()) + 1 if segments.height else 0
+        view_weight = np.zeros(n_views)
+        sums = shingles.group_by("view").agg(pl.col("weight").sum())
+        view_weight[sums["view"].to_numpy()] = sums["weight"].to_numpy()
+        budget = pl.col("view").replace_strict(sums["view"], sums["weight"]) * (1.0 - threshold)
+        prefix = (
+            shingles.sort(["view", "weight", "hash"], descending=[False, True, False])
+            .with_columns((pl.col("weight").cum_sum().over("view") - pl.col("weight")).alias("before"))
+            .filter(pl.col("before") <= budget + 1e-9)
+            .select("hash", "view")
+        )
+        lengths = tuple(sorted({n, *short_lengths}))
+        return cls(n, threshold, vocabulary, lengths, shingles, prefix, view_weight)
+
+    def hits(self, batch: TokenBatch) -> pl.DataFrame:
+        """Distinct (text, hash) pairs: indexed shingles that occur in each text of the batch."""
+        known = np.unique(self.shingles["hash"].to_numpy())
+        found = []
+        for k in self.lengths:
+            texts, grams = batch.kgrams(k)
+            pos = np.searchsorted(known, grams)
+            keep = (pos < known.size) & (known[np.minimum(pos, known.size - 1)] == grams) if known.size else np.zeros(grams.size, bool)
+            found.append(_table(texts[keep], grams[keep]))
+        return pl.concat(found).unique()
+
+    def contained(self, batch: TokenBatch, hits: pl.DataFrame | None = None) -> pl.DataFrame:
+        """(text, view, score) for every pair whose weighted containment reaches the threshold."""
+        hits = self.hits(batch) if hits is None else hits
+        candidates = hits.join(self.prefix, on="hash").select("text", "view").unique()
+        scored = self.score_pairs(candidates, hits)
+        return scored.filter(pl.col("score") >= self.threshold - 1e-9).sort(["text", "view"])
+
+    def score_pairs(self, pairs: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
+        """Weighted containment (text, view, score) of given (text, view) pairs, from a batch's hits."""
+        pairs = pairs.select(pl.col("text").cast(pl.Int64), pl.col("view").cast(pl.Int64)).unique()
+        matched = (
+            pairs.join(self.shingles, on="view")
+            .join(hits, on=["text", "hash"], how="semi")
+            .group_by("text", "view")
+            .agg(pl.col("weight").sum().alias("matched"))
+        )
+        totals = pl.DataFrame({"view": np.arange(self.view_weight.size, dtype=np.int64), "total": self.view_weight})
+        return (
+            pairs.join(matched, on=["text", "view"], how="left")
+            .join(totals, on="view", how="left")
+            .select("text", "view", pl.when(pl.col("total") > 0).then(pl.col("matched").fill_null(0.0) / pl.col("total")).otherwise(0.0).round(6).alias("score"))
+        )
+
+
+def _whole(batch: TokenBatch, starts: np.ndarray, idx: np.ndarray, k: int) -> pl.DataFrame:
+    """The hash of the whole of each text in `idx` (all of length k)."""
+    if idx.size == 0:
+        return _table(np.zeros(0, np.int64), np.zeros(0, np.uint64))
+    with np.errstate(over="ignore"):
+        powers = _powers(_P, k)
+        grams = np.zeros(idx.size, dtype=np.uint64)
+        for j in range(k):
+            grams += batch.hashes[starts[idx] + j] * powers[j]
+    return _table(idx, grams)
