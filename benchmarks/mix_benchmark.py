@@ -79,7 +79,7 @@ def _preferences(name: str, n: int, offset: int) -> pl.DataFrame:
     return frame.with_columns(ids.preference_ids(frame["prompt"], frame["system"]).alias("id"))
 
 
-def generate(home: Path, rows: int) -> dict:
+def generate(home: Path, rows: int, chunk_rows: int = 100_000) -> dict:
     """Write the synthetic normalized parts; return the raw recipe mapping."""
     layout = Layout(home)
     unit = rows / (sum(SFT_SHARE.values()) + 1 + sum(DPO_SHARE.values()))
@@ -111,7 +111,7 @@ def generate(home: Path, rows: int) -> dict:
         offset += int(n * 0.9)
     return {
         "name": "benchmark", "seed": 42, "formats": FORMATS,
-        "mix": {"formats_per_row": 4, "exempt_from_dedup": ["truthy"]},
+        "mix": {"formats_per_row": 4, "exempt_from_dedup": ["truthy"], "render_chunk_rows": chunk_rows},
         "shards": {"rows_per_shard": 50_000, "compression": "zstd", "compression_level": 3},  # as the shipped recipe
         "decontamination": {"enabled": False}, "sources": sources,
     }
@@ -203,6 +203,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--baseline-fraction", type=float, default=1.0, help="share of each source the baseline processes")
+    parser.add_argument("--chunk-rows", type=int, default=100_000, help="mix.render_chunk_rows (rows rendered / per shuffle bucket)")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--step", choices=["mix", "baseline"], help=argparse.SUPPRESS)
     parser.add_argument("--home", type=Path, help=argparse.SUPPRESS)
@@ -215,7 +216,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mix-bench-") as tmp:
         home = Path(tmp)
         t = time.perf_counter()
-        raw = generate(home, args.rows)
+        raw = generate(home, args.rows, args.chunk_rows)
         (home / "recipe.json").write_text(json.dumps(raw))
         rows_in = sum(pq.ParquetFile(p).metadata.num_rows for p in (home / "normalized").glob("*/*.parquet") if p.stem != "rejects")
         generated = round(time.perf_counter() - t, 1)
@@ -225,6 +226,7 @@ def main() -> None:
     base_rate = base["rows_in"] / base["seconds"]
     result = {
         "input_rows": rows_in,
+        "render_chunk_rows": args.chunk_rows,
         "generate_seconds": generated,
         "mix": {**mix, "input_rows_per_s": round(mix_rate), "output_rows_per_s": round((mix["sft"]["rows_out"] + mix["dpo"]["rows_out"]) / mix["seconds"])},
         "baseline": {**base, "input_rows_per_s": round(base_rate), "output_rows_per_s": round(base["rows_out"] / base["seconds"])},

@@ -8,7 +8,6 @@ it replaces the previous one; a failing output raises and never reaches `output/
 A separate blocking check, `live_shards_match_manifest`, re-hashes the shards in place.
 """
 
-import json
 
 import dagster as dg  # no "from __future__ import annotations": Dagster inspects the context annotation
 import polars as pl

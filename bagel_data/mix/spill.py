@@ -30,14 +30,20 @@ def bucket_of(keys: np.ndarray, buckets: int) -> np.ndarray:
 
 
 class Spill:
+    """Buckets on disk; with a single bucket (the whole output fits one chunk) rows stay in memory."""
+
     def __init__(self, folder: Path, buckets: int):
         self.folder, self.buckets = Path(folder), buckets
         self.folder.mkdir(parents=True, exist_ok=True)
         self._files = 0
+        self._held: list[pl.DataFrame] = []
 
     def add(self, rows: pl.DataFrame) -> None:
         """Append rendered rows (with KEY and POS columns) to their buckets."""
         if rows.is_empty():
+            return
+        if self.buckets == 1:
+            self._held.append(rows)
             return
         bucket = pl.Series("__bucket", bucket_of(rows[KEY].to_numpy(), self.buckets))
         for (b,), part in rows.with_columns(bucket).partition_by("__bucket", as_dict=True, include_key=False).items():
@@ -46,6 +52,9 @@ class Spill:
 
     def sorted_buckets(self) -> Iterator[pl.DataFrame]:
         """Each non-empty bucket in key order, its rows sorted by (key, position)."""
+        if self._held:
+            yield pl.concat(self._held).sort(KEY, POS).drop(KEY, POS)
+            self._held = []
         for b in range(self.buckets):
             files = sorted(self.folder.glob(f"b{b:06d}-*.arrow"))
             if files:
