@@ -86,7 +86,7 @@ class Recipe:
     decontamination: dict[str, Any]
     schedule: dict[str, Any]
     path: Path
-    digest: str  # sha256 of the recipe's canonical JSON
+    digest: str  # sha256 of the recipe's canonical JSON, schedules excluded
 
     def enabled_sources(self) -> list[SourceSpec]:
         return [s for s in self.sources.values() if s.enabled]
@@ -150,7 +150,9 @@ def parse_recipe(raw: dict[str, Any], path: Path) -> Recipe:
             for n, r in (raw.get("benchmarks") or {}).items()
         }
         cap_rule = raw.get("default_cap") or {}
-        digest = hashlib.sha256(json.dumps(raw, sort_keys=True, default=str).encode()).hexdigest()
+        # what shapes the data: everything but operational settings (schedules)
+        shaping = {k: v for k, v in raw.items() if k != "schedule"}
+        digest = hashlib.sha256(json.dumps(shaping, sort_keys=True, default=str).encode()).hexdigest()
         return Recipe(
             name=str(raw.get("name", path.stem)),
             seed=int(raw.get("seed", 0)),
