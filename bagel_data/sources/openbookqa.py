@@ -1,46 +1,12 @@
-"""openbookqa (allenai/openbookqa "main" train): multiple choice, rendered as ai2_arc is.
-
-The stem plus "L. text" lines; a coin per upstream id picks letter only (with the ai2_arc
-instruction appended) or "L text". Rows whose answer key is not among the labels, or whose
-labels repeat (the answer would be ambiguous), are malformed.
-"""
+"""openbookqa (allenai/openbookqa "main" train): multiple choice, rendered exactly as ai2_arc
+(`question_stem` instead of `question`): the stem plus "L. text" lines, and a coin per upstream
+id for letter only (with the ai2_arc instruction appended) or "L text"."""
 
 from __future__ import annotations
 
-import polars as pl
-
-from bagel_data.sources.ai2_arc import LETTER_ONLY
-from bagel_data.sources.base import Converted, SourceContext, blank, choice_lines, coin, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
-from bagel_data.sources.dedupe import keep_first_id
+from bagel_data.sources.ai2_arc import convert_choices
+from bagel_data.sources.base import Converted, SourceContext
 
 
 def convert(ctx: SourceContext) -> Converted:
-    raw = ctx.read()
-    frame = has_columns(raw.rows, "id", "question_stem", "choices", "answerKey")
-    labels = pl.col("choices").struct.field("label").list.eval(pl.element().str.strip_chars())
-    frame = choice_lines(frame, labels, pl.col("choices").struct.field("text"), pl.col("answerKey"))
-    kept, rejects = split_rejects(
-        frame,
-        [
-            ("malformed: empty question", blank(pl.col("question_stem"))),
-            ("malformed: choices", pl.col("n_choices").is_null() | (pl.col("n_choices") < 2)),
-            ("malformed: duplicate choice labels", labels.list.n_unique() != labels.list.len()),
-            ("malformed: answer key not among labels", blank(pl.col("answer_text"))),
-        ],
-    )
-    kept = kept.with_columns(pl.coalesce(pl.col("id").cast(pl.String), pl.col("__row_key")).alias("__coin_key"))
-    letter_only = coin(kept, ctx, "letter_only", key="__coin_key") < float(ctx.options.get("letter_only_probability", 0.5))
-    question = pl.col("question_stem").str.strip_chars() + "\n" + pl.col("choices_block")
-    answer_key = pl.col("answerKey").str.strip_chars()
-    kept = kept.with_columns(letter_only.alias("__letter")).with_columns(
-        single_turn(
-            pl.when(pl.col("__letter")).then(question + "\n" + pl.lit(LETTER_ONLY)).otherwise(question),
-            pl.when(pl.col("__letter")).then(answer_key).otherwise(answer_key + " " + pl.col("answer_text")),
-        )
-    )
-    rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
-    return Converted(
-        rows_in=raw.rows.height + reading_rejects(raw).height,
-        instructions=rows,
-        rejects=[reading_rejects(raw), rejects, repeats],
-    )
+    return convert_choices(ctx, "question_stem")
