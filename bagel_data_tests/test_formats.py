@@ -100,6 +100,8 @@ def test_default_system_coin_is_seeded_by_row_id(rows):
     r2 = always.filter(pl.col("id") == "r2")
     assert r2.filter(pl.col("format") == "vicuna")["prompt"][0] == VICUNA_DEFAULT_SYSTEM + "\nUSER: Q\nASSISTANT:"
     assert r2.filter(pl.col("format") == "alpaca")["prompt"][0] == PRE + "### Instruction:\n" + DEFAULT_SYSTEM + "\nQ\n### Response:\n"
+    vicuna_messages = r2.filter(pl.col("format") == "vicuna")["messages"][0].to_list()
+    assert vicuna_messages[0] == {"role": "system", "content": VICUNA_DEFAULT_SYSTEM}, "messages agree with the prompt"
     # an explicit system prompt is never replaced
     assert always.filter((pl.col("id") == "r1") & (pl.col("format") == "vicuna"))["prompt"][0].startswith("Be terse.\n")
     half = [expand_instructions(rows, FORMATS, seed=7, default_system_probability=0.5) for _ in range(2)]

@@ -95,8 +95,9 @@ _NO_MESSAGES = pl.lit([], dtype=pl.List(pl.Struct({"role": pl.String, "content":
 
 
 def _system_messages() -> pl.Expr:
-    system = pl.concat_list([pl.struct(pl.lit("system").alias("role"), pl.col("system").alias("content"))])
-    return pl.when(pl.col("system").is_not_null()).then(system).otherwise(_NO_MESSAGES)
+    """The system message the prompt actually uses (`__sys`: the row's own, or the coin's default)."""
+    system = pl.concat_list([pl.struct(pl.lit("system").alias("role"), pl.col("__sys").alias("content"))])
+    return pl.when(pl.col("__sys").is_not_null()).then(system).otherwise(_NO_MESSAGES)
 
 
 def _render_first_turn(rows: pl.DataFrame, name: str, carry: Sequence[str]) -> pl.DataFrame:
