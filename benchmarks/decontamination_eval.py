@@ -35,6 +35,8 @@ from bagel_data.decontam.benchmarks import read_benchmark  # noqa: E402
 from bagel_data.decontam.config import DecontamConfig  # noqa: E402
 from bagel_data.decontam.detect import Detector  # noqa: E402
 from bagel_data.decontam.embed import Embedder  # noqa: E402
+from bagel_data.decontam.normalize import normalized, words  # noqa: E402
+from bagel_data.decontam.shingles import ShingleIndex, TokenBatch  # noqa: E402
 from bagel_data.recipe import load_recipe  # noqa: E402
 from bagel_data.settings import Settings  # noqa: E402
 from bagel_data.storage import Layout  # noqa: E402
@@ -287,6 +289,20 @@ def negatives(realdata: Path, per_set: int) -> pl.DataFrame:
 # ---- evaluation ----------------------------------------------------------------------------
 
 
+def drop_leaks(neg: pl.DataFrame, views: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(clean negatives, leaks): a "negative" holding a 20-word run of a benchmark item, or an item's
+    whole normalized text, is a copy (e.g. MMLU dev items that repeat test items or their passages)."""
+    segs = views.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("view"), pl.col("text").alias("segment"))
+    index = ShingleIndex.build(segs, n=20, threshold=1.0, min_tokens=20, rare_df=1.0)
+    word_lists = neg.select(words(pl.col("text"))).to_series()
+    long_runs = index.hits(TokenBatch.from_lists(word_lists, index.vocabulary))["text"].unique()
+    norms = views.select(normalized(pl.col("text")).alias("n"))["n"].unique().implode()
+    same = neg.with_row_index("i").filter(normalized(pl.col("text")).is_in(norms))["i"].cast(pl.Int64)
+    leak = pl.concat([long_runs, same]).unique()
+    flagged = neg.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64).is_in(leak.implode()).alias("leak"))
+    return flagged.filter(~pl.col("leak")).drop("i", "leak"), flagged.filter(pl.col("leak")).drop("i", "leak")
+
+
 def load_views(realdata: Path, mirror: Path, recipe) -> pl.DataFrame:
     layout_real_benchmarks(realdata, mirror)
     settings = Settings(mode="mirror", mirror=mirror, home=mirror)
@@ -343,7 +359,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         views = load_views(args.realdata, Path(tmp), recipe)
     pos, neg = positives(views, args.per_benchmark), negatives(args.realdata, args.per_negative_set)
-    print(f"views {views.height}  positives {pos.height}  negatives {neg.height}")
+    neg, leaks = drop_leaks(neg, views)
+    print(f"views {views.height}  positives {pos.height}  negatives {neg.height} (set aside as benchmark copies: {leaks.group_by('set').len().sort('set').rows()})")
     embedder = Embedder(config.model, cache_root=Layout(args.home).cache_dir, device=config.device, batch_size=config.batch_size, max_seq_length=config.max_seq_length)
     started = time.perf_counter()
     detector = Detector(views, config, embedder)
@@ -365,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
 def sweep(detector: Detector, pos: pl.DataFrame, neg: pl.DataFrame) -> int:
     texts = pl.concat([pos["text"], neg["text"]])
     scores = detector.pair_scores(texts)
-    right = pos.with_row_index("text").with_columns(pl.col("text").cast(pl.Int64)).select("text", "kind", "item_id")
+    right = pos.drop("text").with_row_index("text").with_columns(pl.col("text").cast(pl.Int64)).select("text", "kind", "item_id")
     labelled = scores.join(detector.views.select("view", pl.col("item_id").alias("v_item")), on="view")
     pos_pairs = labelled.join(right, on="text").filter(pl.col("v_item") == pl.col("item_id"))
     neg_pairs = labelled.filter(pl.col("text") >= pos.height)

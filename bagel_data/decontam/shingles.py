@@ -11,7 +11,8 @@ Words hash to 64-bit values (blake2b, stable), runs of k words to a polynomial r
 from prefix sums, so every k-gram of a batch costs a few array operations. Candidate (text, view)
 pairs come from each view's *prefix* (its rarest shingles, holding more than 1 - threshold of its
 weight: a text missing all of them cannot reach the threshold), then are scored exactly.
-With n = 1 the same index measures rarity-weighted word overlap.
+Segments whose words are all common carry no *information* and are not indexed at all. With
+n = 1 the same index measures overlap of rare words.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import polars as pl
 
 from bagel_data.decontam.normalize import words
 
+MIN_COMMON_DF = 50
 _P = (0x9E3779B97F4A7C15 | 1) & 0xFFFFFFFFFFFFFFFF  # odd, so invertible mod 2^64
 _P_INV = pow(_P, -1, 1 << 64)
 
@@ -94,43 +96,43 @@ class ShingleIndex:
     view_weight: np.ndarray  # total shingle weight per view (0: view not indexable)
 
     @classmethod
-    def build(cls, segments: pl.DataFrame, *, n: int, threshold: float, min_tokens: int = 1, max_df: float = 1.0) -> "ShingleIndex":
+    def build(
+        cls, segments: pl.DataFrame, *, n: int, threshold: float, min_tokens: int = 1, max_df: float = 1.0,
+        rare_df: float = 0.01, min_information: float = 0.0, short_information: float | None = None,
+    ) -> "ShingleIndex":
         """Index views from a frame of (view: int, segment: str), one row per segment of a view.
 
-        `max_df` is the largest share of distinct segments a shingle may occur in and still count."""
+        `max_df`: the largest share of distinct segments a shingle may occur in and still count.
+        A segment's *information* is the rarity of its distinct words (a word's idf above that of a
+        word in `rare_df` of the segments); segments below `min_information` ("Which of the
+        following is true?") are too generic to index, and segments shorter than n, which match
+        as a whole phrase, need `short_information` ("The Federal Reserve is" is not specific
+        enough to call a text containing it a copy). With n = 1 a shingle is a word weighted by
+        that rarity, so containment is rare-word overlap."""
         segs = segments.select(pl.col("view").cast(pl.Int64), words(pl.col("segment")).alias("words"))
         distinct = segs.select("words").unique(maintain_order=True).filter(pl.col("words").list.len() >= 1)
         vocab_words = distinct["words"].explode().drop_nulls().unique(maintain_order=True).sort()
         vocabulary = pl.DataFrame({"word": vocab_words, "hash": word_hashes(vocab_words.to_list())})
         batch = TokenBatch.from_lists(distinct["words"], vocabulary)
-        lens = batch.lengths
-        # shingles of each distinct segment: its n-grams, or itself when shorter than n
-        own = [_table(*batch.kgrams(n))]
-        short = np.flatnonzero((lens >= min_tokens) & (lens < n))
-        short_lengths = sorted({int(x) for x in lens[short]})
-        starts = np.cumsum(lens) - lens
-        for k in short_lengths:
-            own.append(_whole(batch, starts, short[lens[short] == k], k))
-        seg_shingles = pl.concat(own).unique()
-        # document frequency: distinct segments a shingle occurs in anywhere (short ones inside longer segments too)
-        occurrences = [seg_shingles]
-        for k in short_lengths:
-            texts, grams = batch.kgrams(k)
-            keep = np.isin(grams, seg_shingles["hash"].to_numpy())
-            occurrences.append(_table(texts[keep], grams[keep]))
-        df = pl.concat(occurrences).unique().group_by("hash").len("df")
         total = distinct.height
-        limit = max(1.0, max_df * total)
-        weights = df.with_columns(
-            pl.when(pl.col("df") <= limit).then(((1.0 + total) / (1.0 + pl.col("df"))).log()).otherwise(0.0).alias("weight")
-        ).filter(pl.col("weight") > 0)
-        seg_weights = seg_shingles.join(weights.select("hash", "weight"), on="hash")
+        rarity = _word_rarity(distinct, vocabulary, total, rare_df)
+        words_of = distinct.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("text"), pl.col("words").list.unique().alias("word")).explode("word")
+        info = words_of.join(rarity, on="word").group_by("text").agg(pl.col("rarity").sum().alias("info"))
+        short = short_information if short_information is not None and n > 1 else min_information
+        sizes = pl.DataFrame({"text": np.arange(total, dtype=np.int64), "len": batch.lengths})
+        needed = pl.when(pl.col("len") < n).then(pl.lit(short)).otherwise(pl.lit(min_information))
+        informative = info.join(sizes, on="text").filter(pl.col("info") >= needed - 1e-9).select("text")
+        if n == 1:
+            seg_weights = words_of.join(informative, on="text").join(rarity, on="word").select("text", "hash", pl.col("rarity").alias("weight"))
+            lengths: tuple[int, ...] = (1,)
+        else:
+            seg_weights, lengths = _ngram_weights(batch, total, n=n, min_tokens=min_tokens, max_df=max_df)
+            seg_weights = seg_weights.join(informative, on="text")
+        seg_weights = seg_weights.filter(pl.col("weight") > 0)
         # map distinct segments back to the views that have them
         seg_index = distinct.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("text"))
         view_seg = segs.join(seg_index, on="words").select("view", "text")
-        shingles = (
-            view_seg.join(seg_weights, on="text").select("view", "hash", "weight").unique(subset=["view", "hash"]).sort(["view", "hash"])
-        )
+        shingles = view_seg.join(seg_weights, on="text").select("view", "hash", "weight").unique(subset=["view", "hash"]).sort(["view", "hash"])
         n_views = int(segments["view"].max()) + 1 if segments.height else 0
         view_weight = np.zeros(n_views)
         sums = shingles.group_by("view").agg(pl.col("weight").sum())
@@ -142,7 +144,6 @@ class ShingleIndex:
             .filter(pl.col("before") <= budget + 1e-9)
             .select("hash", "view")
         )
-        lengths = tuple(sorted({n, *short_lengths}))
         return cls(n, threshold, vocabulary, lengths, shingles, prefix, view_weight)
 
     def hits(self, batch: TokenBatch) -> pl.DataFrame:
@@ -178,6 +179,38 @@ class ShingleIndex:
             .join(totals, on="view", how="left")
             .select("text", "view", pl.when(pl.col("total") > 0).then(pl.col("matched").fill_null(0.0) / pl.col("total")).otherwise(0.0).round(6).alias("score"))
         )
+
+
+def _word_rarity(distinct: pl.DataFrame, vocabulary: pl.DataFrame, total: int, rare_df: float) -> pl.DataFrame:
+    """(word, hash, rarity): ln((1 + D) / (1 + df)) floored at 0, where D, the document frequency
+    from which a word is common, is `rare_df` of the distinct segments but at least
+    MIN_COMMON_DF (a small benchmark set cannot tell common words from rare ones)."""
+    df = distinct.select(pl.col("words").list.unique()).explode("words").group_by("words").len("df").rename({"words": "word"})
+    common = max(rare_df * total, MIN_COMMON_DF)
+    return vocabulary.join(df, on="word").select("word", "hash", ((1.0 + common) / (1.0 + pl.col("df"))).log().clip(lower_bound=0.0).alias("rarity"))
+
+
+def _ngram_weights(batch: TokenBatch, total: int, *, n: int, min_tokens: int, max_df: float) -> tuple[pl.DataFrame, tuple[int, ...]]:
+    """(text, hash, weight) shingles of every distinct segment (its n-grams, or itself when shorter
+    than n), weighted by idf; and the run lengths they have. A short shingle's document frequency
+    counts its occurrences inside longer segments too."""
+    lens = batch.lengths
+    own = [_table(*batch.kgrams(n))]
+    short = np.flatnonzero((lens >= min_tokens) & (lens < n))
+    short_lengths = sorted({int(x) for x in lens[short]})
+    starts = np.cumsum(lens) - lens
+    for k in short_lengths:
+        own.append(_whole(batch, starts, short[lens[short] == k], k))
+    seg_shingles = pl.concat(own).unique()
+    occurrences = [seg_shingles]
+    for k in short_lengths:
+        texts, grams = batch.kgrams(k)
+        keep = np.isin(grams, seg_shingles["hash"].to_numpy())
+        occurrences.append(_table(texts[keep], grams[keep]))
+    df = pl.concat(occurrences).unique().group_by("hash").len("df")
+    limit = max(1.0, max_df * total)
+    weights = df.select("hash", pl.when(pl.col("df") <= limit).then(((1.0 + total) / (1.0 + pl.col("df"))).log()).otherwise(0.0).alias("weight"))
+    return seg_shingles.join(weights, on="hash"), tuple(sorted({n, *short_lengths}))
 
 
 def _whole(batch: TokenBatch, starts: np.ndarray, idx: np.ndarray, k: int) -> pl.DataFrame:

@@ -100,7 +100,7 @@ def test_prefix_filter_finds_every_pair_brute_force_finds():
         kept = [w for w in item if rng.random() > 0.15]
         texts.append(" ".join([*rng.choice(vocab, size=rng.integers(0, 10)), *kept, *rng.choice(vocab, size=rng.integers(0, 10))]))
     for n in (1, 3):
-        index = ShingleIndex.build(_segments(items), n=n, threshold=0.6, min_tokens=2)
+        index = ShingleIndex.build(_segments(items), n=n, threshold=0.6, min_tokens=2, rare_df=1.0)  # a 60-word language: no floor
         batch = TokenBatch.from_lists(_words(texts), index.vocabulary)
         hits = index.hits(batch)
         every = pl.DataFrame({"text": np.repeat(np.arange(len(texts)), len(items)), "view": np.tile(np.arange(len(items)), len(texts))})

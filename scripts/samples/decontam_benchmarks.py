@@ -69,7 +69,7 @@ MMLU_TEST = [
 WINOGRANDE_VALIDATION = [
     # planted: a winogrande train sample sentence without its punctuation
     ("The book was more interesting than the movie so Eric finished the _ first", "book", "movie", "1"),
-    ("Maria lent her umbrella to Jen because _ was going to walk home in the rain.", "Maria", "Jen", "2"),
+    ("Omar fixed the fence while Luke painted the shed, so _ needed a hammer.", "Omar", "Luke", "1"),
 ]
 
 MATCH = (
