@@ -129,3 +129,17 @@ def test_every_explicit_data_files_pattern_must_match(mirror, mirror_settings):
     up = Upstream(repo="org/multi", data_files=("a.jsonl", "b.jsonl"))
     with pytest.raises(ReadError, match=r"source multi: no file in .*multi matches data_files pattern 'b.jsonl'"):
         read_upstream(up, mirror_settings, "source multi")
+
+
+def test_fast_jsonl_path_agrees_with_line_by_line(tmp_path):
+    from bagel_data.reading import readers
+
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"q": "a", "c": [{"from": "human", "value": "x"}], "n": 1}\r\n{"q": "ü", "c": [], "n": 2, "extra": true}\n', encoding="utf-8")
+    fast, _ = readers.read_jsonl(path, "t.jsonl")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text(lines[0] + "\n\n" + lines[1] + "\n", encoding="utf-8")  # a blank line forces the slow path
+    assert readers._read_jsonl_fast(path.read_text(encoding="utf-8"), "t.jsonl") is None
+    slow, _ = readers.read_jsonl(path, "t.jsonl")
+    slow = slow.with_columns(pl.Series("__row_key", ["t.jsonl:1", "t.jsonl:2"]))  # line 3 after the blank one
+    assert fast.columns == slow.columns and fast.to_dicts() == slow.to_dicts()

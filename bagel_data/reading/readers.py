@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import polars as pl
+import pyarrow.json as pa_json
 
 REJECT_RAW_CHARS = 2000
 
@@ -83,9 +84,30 @@ def _rejects(rows: list[tuple[str, str, str]]) -> pl.DataFrame:
     return pl.DataFrame(rows, schema={"row_key": pl.String, "reason": pl.String, "raw": pl.String}, orient="row")
 
 
+def _read_jsonl_fast(text: str, label: str) -> pl.DataFrame | None:
+    """Polars' native NDJSON reader when every line is a record; None when the file needs the
+    line-by-line path (blank lines, a malformed line, a type conflict)."""
+    body = text.replace("\r\n", "\n").rstrip("\n")
+    if not body or "\n\n" in body or body.startswith("\n"):
+        return None
+    try:  # Arrow's reader is strict: a type conflict raises instead of turning a column into strings
+        table = pa_json.read_json(io.BytesIO(body.encode("utf-8")), read_options=pa_json.ReadOptions(block_size=1 << 26))
+        frame = pl.from_arrow(table)
+    except Exception:  # noqa: BLE001 - any parse problem: fall back to per-line parsing with rejects
+        return None
+    if frame.height != body.count("\n") + 1:
+        return None
+    keys = [f"{label}:{i}" for i in range(1, frame.height + 1)]
+    return frame.with_columns(pl.Series("__row_key", keys, dtype=pl.String))
+
+
 def read_jsonl(path: Path, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    text = _open_text(path)
+    fast = _read_jsonl_fast(text, label)
+    if fast is not None:
+        return fast, _rejects([])
     records, keys, bad = [], [], []
-    for lineno, line in enumerate(_open_text(path).splitlines(), start=1):
+    for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         key = f"{label}:{lineno}"
