@@ -82,7 +82,7 @@ def _multiple_choice(frame: pl.DataFrame, labels: pl.Expr, texts: pl.Expr, answe
 def _arc(frame: pl.DataFrame) -> list[pl.DataFrame]:
     frame = has_columns(frame, "id", "question", "choices", "answerKey")
     choices = pl.col("choices")
-    return _multiple_choice(frame, choices.struct.field("label"), choices.struct.field("text"), pl.col("answerKey"), "id", with_answer=True, question_only=False)
+    return _multiple_choice(frame, choices.struct.field("label"), choices.struct.field("text"), pl.col("answerKey"), "id", with_answer=True, question_only=True)
 
 
 def _mmlu(frame: pl.DataFrame) -> list[pl.DataFrame]:

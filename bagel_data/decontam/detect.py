@@ -37,9 +37,10 @@ class DetectStats:
 
 
 def _segments(views: pl.DataFrame, with_text: pl.Series | None = None) -> pl.DataFrame:
-    segs = views.select(pl.col("view"), pl.col("segments")).explode("segments").rename({"segments": "segment"})
+    segs = views.select("view", pl.col("segments").alias("segment"), pl.col("segments").list.eval(pl.int_range(pl.len())).alias("position"))
+    segs = segs.explode(["segment", "position"]).with_columns(pl.col("position").cast(pl.Int64))
     if with_text is not None:  # views whose own segments carry no weight also index their whole text
-        extra = views.filter(pl.col("view").is_in(with_text.implode())).select("view", pl.col("text").alias("segment"))
+        extra = views.filter(pl.col("view").is_in(with_text.implode())).select("view", pl.col("text").alias("segment"), pl.lit(0, dtype=pl.Int64).alias("position"))
         segs = pl.concat([segs, extra])
     return segs.filter(pl.col("segment").is_not_null())
 
@@ -52,7 +53,7 @@ class Detector:
         self.views = views.rename({"view": "view_name"}).with_row_index("view").with_columns(pl.col("view").cast(pl.Int64), normalized(pl.col("text")).alias("norm"))
         started = time.perf_counter()
         info = dict(rare_df=config.rare_df, min_information=config.min_information)
-        build = dict(n=config.n, threshold=config.ngram_threshold, min_tokens=config.min_tokens, max_df=config.ngram_max_df, short_information=config.short_information, **info)
+        build = dict(n=config.n, threshold=config.ngram_threshold, min_tokens=config.min_tokens, max_df=config.ngram_max_df, short_information=config.short_information, anchor=True, **info)
         index = ShingleIndex.build(_segments(self.views), **build)
         blank = pl.Series(np.flatnonzero(index.view_weight == 0), dtype=pl.Int64)
         self.ngrams = ShingleIndex.build(_segments(self.views, blank), **build) if blank.len() else index

@@ -94,13 +94,17 @@ class ShingleIndex:
     shingles: pl.DataFrame  # view, hash, weight (weight > 0, unique per view)
     prefix: pl.DataFrame  # hash, view: the shingles that generate candidates
     view_weight: np.ndarray  # total shingle weight per view (0: view not indexable)
+    view_segments: np.ndarray  # segments per view that have shingles
+    view_anchored: np.ndarray  # views whose first segment (question, passage) has shingles
+    anchor: bool = False  # a multi-segment view matches only through its first segment, else through two segments
 
     @classmethod
     def build(
         cls, segments: pl.DataFrame, *, n: int, threshold: float, min_tokens: int = 1, max_df: float = 1.0,
-        rare_df: float = 0.01, min_information: float = 0.0, short_information: float | None = None,
+        rare_df: float = 0.01, min_information: float = 0.0, short_information: float | None = None, anchor: bool = False,
     ) -> "ShingleIndex":
-        """Index views from a frame of (view: int, segment: str), one row per segment of a view.
+        """Index views from a frame of (view: int, segment: str[, position: int]), one row per
+        segment of a view, position 0 for its question or passage.
 
         `max_df`: the largest share of distinct segments a shingle may occur in and still count.
         A segment's *information* is the rarity of its distinct words (a word's idf above that of a
@@ -108,8 +112,11 @@ class ShingleIndex:
         following is true?") are too generic to index, and segments shorter than n, which match
         as a whole phrase, need `short_information` ("The Federal Reserve is" is not specific
         enough to call a text containing it a copy). With n = 1 a shingle is a word weighted by
-        that rarity, so containment is rare-word overlap."""
-        segs = segments.select(pl.col("view").cast(pl.Int64), words(pl.col("segment")).alias("words"))
+        that rarity, so containment is rare-word overlap. With `anchor`, a view matches only when
+        its first segment is found, or (when that segment is too generic to index) two of its
+        segments: one answer option ("water boiling in a pot") never matches a whole item."""
+        position = pl.col("position") if "position" in segments.columns else pl.lit(0)
+        segs = segments.select(pl.col("view").cast(pl.Int64), words(pl.col("segment")).alias("words"), (position == 0).alias("first"))
         distinct = segs.select("words").unique(maintain_order=True).filter(pl.col("words").list.len() >= 1)
         vocab_words = distinct["words"].explode().drop_nulls().unique(maintain_order=True).sort()
         vocabulary = pl.DataFrame({"word": vocab_words, "hash": word_hashes(vocab_words.to_list())})
@@ -131,12 +138,17 @@ class ShingleIndex:
         seg_weights = seg_weights.filter(pl.col("weight") > 0)
         # map distinct segments back to the views that have them
         seg_index = distinct.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("text"))
-        view_seg = segs.join(seg_index, on="words").select("view", "text")
-        shingles = view_seg.join(seg_weights, on="text").select("view", "hash", "weight").unique(subset=["view", "hash"]).sort(["view", "hash"])
+        view_seg = segs.join(seg_index, on="words").select("view", "text", "first")
+        shingles = (
+            view_seg.join(seg_weights, on="text").select("view", "hash", "weight", pl.col("text").alias("segment"), "first")
+            .sort(["view", "hash", "first", "segment"], descending=[False, False, True, False]).unique(subset=["view", "hash"], keep="first", maintain_order=True)
+        )
         n_views = int(segments["view"].max()) + 1 if segments.height else 0
-        view_weight = np.zeros(n_views)
-        sums = shingles.group_by("view").agg(pl.col("weight").sum())
+        view_weight, view_segments, view_anchored = np.zeros(n_views), np.zeros(n_views, dtype=np.int64), np.zeros(n_views, dtype=bool)
+        sums = shingles.group_by("view").agg(pl.col("weight").sum(), pl.col("segment").n_unique().alias("segments"), pl.col("first").any())
         view_weight[sums["view"].to_numpy()] = sums["weight"].to_numpy()
+        view_segments[sums["view"].to_numpy()] = sums["segments"].to_numpy()
+        view_anchored[sums["view"].to_numpy()] = sums["first"].to_numpy()
         budget = pl.col("view").replace_strict(sums["view"], sums["weight"]) * (1.0 - threshold)
         prefix = (
             shingles.sort(["view", "weight", "hash"], descending=[False, True, False])
@@ -144,7 +156,7 @@ class ShingleIndex:
             .filter(pl.col("before") <= budget + 1e-9)
             .select("hash", "view")
         )
-        return cls(n, threshold, vocabulary, lengths, shingles, prefix, view_weight)
+        return cls(n, threshold, vocabulary, lengths, shingles, prefix, view_weight, view_segments, view_anchored, anchor)
 
     def hits(self, batch: TokenBatch) -> pl.DataFrame:
         """Distinct (text, hash) pairs: indexed shingles that occur in each text of the batch."""
@@ -165,19 +177,27 @@ class ShingleIndex:
         return scored.filter(pl.col("score") >= self.threshold - 1e-9).sort(["text", "view"])
 
     def score_pairs(self, pairs: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
-        """Weighted containment (text, view, score) of given (text, view) pairs, from a batch's hits."""
+        """Weighted containment (text, view, score) of given (text, view) pairs, from a batch's hits
+        (0 where `anchor` is on and the view's anchor was not found)."""
         pairs = pairs.select(pl.col("text").cast(pl.Int64), pl.col("view").cast(pl.Int64)).unique()
         matched = (
             pairs.join(self.shingles, on="view")
             .join(hits, on=["text", "hash"], how="semi")
             .group_by("text", "view")
-            .agg(pl.col("weight").sum().alias("matched"))
+            .agg(pl.col("weight").sum().alias("matched"), pl.col("segment").n_unique().alias("hit_segments"), pl.col("first").any().alias("hit_first"))
         )
-        totals = pl.DataFrame({"view": np.arange(self.view_weight.size, dtype=np.int64), "total": self.view_weight})
+        totals = pl.DataFrame(
+            {"view": np.arange(self.view_weight.size, dtype=np.int64), "total": self.view_weight, "segments": self.view_segments, "anchored": self.view_anchored}
+        )
+        two = pl.col("hit_segments").fill_null(0) >= pl.min_horizontal(pl.col("segments"), pl.lit(2))
+        enough = pl.lit(True) if not self.anchor else pl.when(pl.col("anchored")).then(pl.col("hit_first").fill_null(False)).otherwise(two)
         return (
             pairs.join(matched, on=["text", "view"], how="left")
             .join(totals, on="view", how="left")
-            .select("text", "view", pl.when(pl.col("total") > 0).then(pl.col("matched").fill_null(0.0) / pl.col("total")).otherwise(0.0).round(6).alias("score"))
+            .select(
+                "text", "view",
+                pl.when((pl.col("total") > 0) & enough).then(pl.col("matched").fill_null(0.0) / pl.col("total")).otherwise(0.0).round(6).alias("score"),
+            )
         )
 
 

@@ -18,7 +18,7 @@ EXPECTED_REAL = {  # benchmark: (upstream rows, {view: count})
     "mmlu": (14042, {"question": 14042, "question_choices": 14042}),
     "truthfulqa": (817, {"question": 817}),
     "gsm8k": (1319, {"question": 1319}),
-    "arc_challenge": (1471, {"question_choices": 1471, "question_answer": 1471}),
+    "arc_challenge": (1471, {"question_choices": 1471, "question_answer": 1471, "question": 1471}),
     "humaneval": (164, {"prompt": 164}),
 }
 

@@ -5,6 +5,7 @@ filter that loses no pair above the threshold."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import polars as pl
 
 from bagel_data.decontam.normalize import normalized, words
@@ -108,3 +109,28 @@ def test_prefix_filter_finds_every_pair_brute_force_finds():
         fast = index.contained(batch, hits)
         assert 0 < brute.height < every.height / 10
         assert fast.select("text", "view").equals(brute.select("text", "view"))
+
+
+def test_anchor_keeps_single_answer_options_from_matching_an_item():
+    items = [
+        ("Which is an example of condensation?", [
+            "water boiling in a copper pot on the kitchen stove",
+            "moisture forming on the bathroom mirror after a hot shower",
+            "salt being removed from sea water in a desalination plant",
+        ]),
+        ("Sound travels fastest through which medium when all of them are at the same temperature in the lab?",
+         ["solid steel rails", "the still air outside", "fresh lake water"]),
+    ]
+    segments = pl.DataFrame([{"view": v, "segment": s, "position": i} for v, (q, opts) in enumerate(items) for i, s in enumerate([q, *opts])])
+    build = dict(n=8, threshold=0.25, min_tokens=3, rare_df=1.0)
+    loose = ShingleIndex.build(segments, **build)
+    anchored = ShingleIndex.build(segments, anchor=True, **build)
+    no_question = ShingleIndex.build(segments.filter(pl.col("position") > 0), anchor=True, **build)  # as if the stems were too generic
+    texts = [
+        "I watched water boiling in a copper pot on the kitchen stove this morning.",  # one option of item 0
+        "Sound travels fastest through which medium when all of them are at the same temperature in the lab? Explain.",
+        "Is it solid steel rails or the still air outside?",  # two options of item 1, no stem
+    ]
+    assert set(_scores(loose, texts)) == {0, 1}
+    assert set(_scores(anchored, texts)) == {1}  # items with an indexed stem match only through it
+    assert _scores(no_question, texts) == {2: {1: pytest.approx(2 / 3)}}  # without one, two options are needed

@@ -1,0 +1,91 @@
+"""The whole Definitions on the shipped samples: decontamination flags exactly the planted rows
+(planted.py), the mix drops them and nothing else is flagged; a rerun reads every embedding from
+the cache and writes byte-identical reports."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dagster as dg
+import polars as pl
+import pytest
+
+from bagel_data.assets import decontam
+from bagel_data.assets.resources import BagelResource
+from bagel_data.definitions import build_definitions
+from bagel_data.recipe import load_recipe
+from bagel_data.storage import Layout
+from bagel_data_tests.decontam.planted import PLANTED
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    home = tmp_path_factory.mktemp("planted") / "home"
+    mp = pytest.MonkeyPatch()
+    try:
+        mp.setenv("BAGEL_DATA_HOME", str(home))
+        mp.setenv("BAGEL_DATA_MODE", "samples")
+        mp.delenv("BAGEL_DATA_MIRROR", raising=False)
+        defs = build_definitions(load_recipe())
+        result = defs.resolve_implicit_global_asset_job_def().execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=True)
+    finally:
+        mp.undo()
+    layout = Layout(home)
+    return {"home": home, "layout": layout, "result": result, "matches": pl.read_parquet(layout.decontam_dir / "matches.parquet")}
+
+
+def _metadata(result, key: dg.AssetKey) -> dict:
+    return next(e.materialization.metadata for e in result.get_asset_materialization_events() if e.asset_key == key)
+
+
+def test_exactly_the_planted_rows_are_flagged(built):
+    matches = built["matches"]
+    found = set(matches.select("source", "row_key").iter_rows())
+    planted = {(source, key) for source, key, *_ in PLANTED}
+    assert found - planted == set(), "flagged rows that were not planted"
+    assert planted - found == set(), "planted rows that were missed"
+    pairs = set(matches.select("source", "row_key", "benchmark", "benchmark_id").iter_rows())
+    assert {p[:4] for p in PLANTED} <= pairs, "a planted row matched another item than the one planted"
+    assert set(matches["method"]) == {"exact", "ngram", "embedding"}
+
+
+def test_no_flagged_row_reaches_a_shard(built):
+    layout = built["layout"]
+    flagged = set(built["matches"]["train_id"])
+    for product in ("sft", "dpo"):
+        shards = pl.read_parquet(layout.output(product) / "*.parquet")
+        assert shards.height > 0
+        assert flagged.isdisjoint(shards["id"].unique().to_list()), f"a contaminated row reached the {product} shards"
+    preference = built["matches"].filter(pl.col("source") == "truthy")["train_id"].to_list()
+    assert preference, "the planted DPO prompt is flagged too"
+
+
+def test_summary_and_metadata(built):
+    summary = pl.read_parquet(built["layout"].decontam_dir / "summary.parquet")
+    per_pair = {(b, s): n for b, s, n in summary.filter(pl.col("contaminated") > 0).select("benchmark", "source", "contaminated").iter_rows()}
+    expected: dict[tuple[str, str], int] = {}
+    for source, _key, bench, *_ in PLANTED:
+        expected[(bench, source)] = expected.get((bench, source), 0) + 1
+    assert per_pair == expected
+    recipe = load_recipe()
+    assert summary.height == len(recipe.benchmarks) * summary["source"].n_unique() and (summary["rows_checked"] > 0).all()
+    meta = _metadata(built["result"], decontam.MATCHES)
+    assert meta["contaminated_rows"].value == len(PLANTED) and meta["rows_checked"].value > 300
+    assert meta["embedding_texts_per_second"].value > 0
+    checks = {e.check_name: e.passed for e in built["result"].get_asset_check_evaluations() if e.asset_key == decontam.MATCHES}
+    assert checks == {"matches_point_at_indexed_items": True}
+    bench = _metadata(built["result"], decontam.benchmark_key("arc_challenge"))
+    assert bench["items"].value == 5 and bench["dagster/row_count"].value == 15  # 3 test + 2 validation items, 3 views each
+
+
+def test_rebuild_reads_the_embedding_cache_and_is_byte_identical(built):
+    path = built["layout"].decontam_dir / "matches.parquet"
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    defs = decontam.build_defs(load_recipe())
+    result = dg.materialize(
+        [*defs.assets], selection=[decontam.MATCHES],
+        resources={"bagel": BagelResource(mode="samples", home=str(built["home"])), "embedder": decontam.EmbedderResource()},
+    )
+    meta = _metadata(result, decontam.MATCHES)
+    assert meta["embedding_cache_hit_rate"].value == 1.0
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
