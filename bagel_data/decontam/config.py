@@ -42,7 +42,7 @@ class DecontamConfig:
     device: str = "auto"
     top_k: int = 10
     embed: str = "candidates"  # candidates: only rows sharing enough rare words with a view; all
-    rules: tuple[Rule, ...] = field(default_factory=lambda: (Rule(0.90, 0.50, 0.5), Rule(0.85, 0.80, 0.5)))
+    rules: tuple[Rule, ...] = field(default_factory=lambda: (Rule(0.90, 0.60, 0.5), Rule(0.85, 0.80, 0.5)))
     batch_rows: int = 50_000
 
     @property

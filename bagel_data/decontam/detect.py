@@ -60,6 +60,7 @@ class Detector:
         self.embedder = embedder if config.embedding else None
         self.lexical = ShingleIndex.build(_segments(self.views), n=1, threshold=max(config.lexical_floor, 0.0), **info)
         self.informative = pl.Series(np.flatnonzero(self.lexical.view_weight > 0), dtype=pl.Int64)
+        self.view_chars = self.views["text"].str.len_chars().to_numpy()
         self.sentences = self.views.filter(pl.col("view").is_in(self.informative.implode()), pl.col("segments").list.len() == 1).select("view", "norm")
         self.vectors = None
         if self.embedder is not None:
@@ -115,15 +116,33 @@ class Detector:
             pl.coalesce("exact", "score", "sentence").alias("score"), pl.lit(None, dtype=pl.Float64).alias("lexical"),
         ).cast(MATCH_SCHEMA)
 
+    def _ratio(self, pairs: pl.DataFrame, row_chars: np.ndarray) -> pl.DataFrame:
+        """Add `ratio`: shorter over longer length (chars) of the row's embedded text and the view."""
+        lengths, view_lengths = row_chars[pairs["text"].to_numpy()], self.view_chars[pairs["view"].to_numpy()]
+        ratio = np.minimum(lengths, view_lengths) / np.maximum(np.maximum(lengths, view_lengths), 1)
+        return pairs.with_columns(pl.Series("ratio", ratio, dtype=pl.Float64))
+
+    def _rules(self, cosine: bool = True) -> pl.Expr:
+        """True where some rule holds; without `cosine`, where one still could once embedded."""
+        keep = pl.lit(False)
+        for rule in self.config.rules:
+            holds = (pl.col("lexical") >= rule.lexical - 1e-9) & (pl.col("ratio") >= rule.length_ratio)
+            keep = keep | ((pl.col("score") >= rule.cosine) & holds if cosine else holds)
+        return keep
+
     def _embedding_matches(self, word_lists: pl.Series, embed_texts: pl.Series, done: np.ndarray) -> pl.DataFrame:
         t0 = time.perf_counter()
         batch = TokenBatch.from_lists(word_lists, self.lexical.vocabulary)
-        hits = self.lexical.hits(batch)
+        hits = self.lexical.hits(batch).filter(~pl.col("text").is_in(pl.Series(done, dtype=pl.Int64).implode()))  # rows caught already
+        row_chars = embed_texts.str.len_chars().fill_null(0).to_numpy()
         if self.config.embed_all:
-            overlap = pl.DataFrame(schema={"text": pl.Int64, "view": pl.Int64, "score": pl.Float64})
+            overlap = pl.DataFrame(schema={"text": pl.Int64, "view": pl.Int64})
             rows = np.arange(word_lists.len())
-        else:
-            overlap = self.lexical.contained(batch, hits)
+        else:  # only rows with a (rare-word overlap, length) pair some rule accepts can match at all
+            shortest = min(rule.length_ratio for rule in self.config.rules)
+            candidates = self._ratio(self.lexical.candidates(hits), row_chars).filter(pl.col("ratio") >= shortest - 1e-9)
+            overlap = self._ratio(self.lexical.contained(batch, hits, candidates.select("text", "view")).rename({"score": "lexical"}), row_chars)
+            overlap = overlap.filter(self._rules(cosine=False)).select("text", "view")
             rows = np.unique(overlap["text"].to_numpy())
         rows = np.setdiff1d(rows, done).astype(np.int64)
         t1 = time.perf_counter()
@@ -133,26 +152,19 @@ class Detector:
         vectors = self.embedder.embed(embed_texts.gather(rows))
         self.stats.embedded += rows.size
         k = min(self.config.top_k, self.vectors.shape[0])
-        sims, nearest = self.faiss.search(vectors, k)
+        _sims, nearest = self.faiss.search(vectors, k)
         pairs = pl.concat(
             [
                 pl.DataFrame({"text": np.repeat(rows, k), "view": nearest.reshape(-1).astype(np.int64)}).filter(pl.col("view") >= 0),
-                overlap.filter(pl.col("text").is_in(pl.Series(rows).implode())).select("text", "view"),
+                overlap.filter(pl.col("text").is_in(pl.Series(rows).implode())),
             ]
         ).unique()
         pairs = pairs.filter(pl.col("view").is_in(self.informative.implode()))  # generic views never match on meaning
-        pairs = self.lexical.score_pairs(pairs, hits).rename({"score": "lexical"})
-        position = pl.DataFrame({"text": rows, "pos": np.arange(rows.size, dtype=np.int64)})
-        pairs = pairs.join(position, on="text")
+        pairs = self._ratio(self.lexical.score_pairs(pairs, hits).rename({"score": "lexical"}), row_chars)
+        pairs = pairs.join(pl.DataFrame({"text": rows, "pos": np.arange(rows.size, dtype=np.int64)}), on="text")
         cosine = np.einsum("ij,ij->i", vectors[pairs["pos"].to_numpy()], self.vectors[pairs["view"].to_numpy()])
-        lengths = embed_texts.gather(pairs["text"].to_numpy()).str.len_chars().to_numpy()
-        view_lengths = self.views["text"].gather(pairs["view"].to_numpy()).str.len_chars().to_numpy()
-        ratio = np.minimum(lengths, view_lengths) / np.maximum(np.maximum(lengths, view_lengths), 1)
-        pairs = pairs.with_columns(pl.Series("score", cosine.astype(np.float64)).round(4), pl.Series("ratio", ratio))
-        keep = pl.lit(False)
-        for rule in self.config.rules:
-            keep = keep | ((pl.col("score") >= rule.cosine) & (pl.col("lexical") >= rule.lexical - 1e-9) & (pl.col("ratio") >= rule.length_ratio))
-        matched = pairs.filter(keep).select(pl.col("text").alias("row"), "view", pl.lit("embedding").alias("method"), "score", "lexical")
+        pairs = pairs.with_columns(pl.Series("score", cosine.astype(np.float64)).round(4))
+        matched = pairs.filter(self._rules()).select(pl.col("text").alias("row"), "view", pl.lit("embedding").alias("method"), "score", "lexical")
         self.stats.embedding_matched += matched["row"].n_unique()
         self.stats.seconds["embedding"] += time.perf_counter() - t1
         return matched.cast(MATCH_SCHEMA)

@@ -20,13 +20,17 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import polars as pl
+from scipy import sparse
 
 from bagel_data.decontam.normalize import words
 
 MIN_COMMON_DF = 50
+PAIR_CHUNK = 500_000  # (text, view) pairs scored per sparse product
+BITMAP_BITS = 24  # membership pre-test of shingle hashes: 16 MiB of flags
 _P = (0x9E3779B97F4A7C15 | 1) & 0xFFFFFFFFFFFFFFFF  # odd, so invertible mod 2^64
 _P_INV = pow(_P, -1, 1 << 64)
 
@@ -160,44 +164,81 @@ class ShingleIndex:
 
     def hits(self, batch: TokenBatch) -> pl.DataFrame:
         """Distinct (text, hash) pairs: indexed shingles that occur in each text of the batch."""
-        known = np.unique(self.shingles["hash"].to_numpy())
+        known, seen = self.columns, self.bitmap
         found = []
         for k in self.lengths:
             texts, grams = batch.kgrams(k)
+            maybe = np.flatnonzero(seen[grams >> np.uint64(64 - BITMAP_BITS)])  # cheap test first, binary search on the few left
+            texts, grams = texts[maybe], grams[maybe]
             pos = np.searchsorted(known, grams)
             keep = (pos < known.size) & (known[np.minimum(pos, known.size - 1)] == grams) if known.size else np.zeros(grams.size, bool)
             found.append(_table(texts[keep], grams[keep]))
         return pl.concat(found).unique()
 
-    def contained(self, batch: TokenBatch, hits: pl.DataFrame | None = None) -> pl.DataFrame:
-        """(text, view, score) for every pair whose weighted containment reaches the threshold."""
+    @cached_property
+    def bitmap(self) -> np.ndarray:
+        """One flag per value of a hash's top BITMAP_BITS bits: set where some shingle has them."""
+        flags = np.zeros(1 << BITMAP_BITS, dtype=bool)
+        flags[self.columns >> np.uint64(64 - BITMAP_BITS)] = True
+        return flags
+
+    def candidates(self, hits: pl.DataFrame) -> pl.DataFrame:
+        """(text, view) pairs that hit one of the view's prefix shingles: every pair that can reach the threshold."""
+        return hits.join(self.prefix, on="hash").select("text", "view").unique()
+
+    def contained(self, batch: TokenBatch, hits: pl.DataFrame | None = None, candidates: pl.DataFrame | None = None) -> pl.DataFrame:
+        """(text, view, score) for every pair whose weighted containment reaches the threshold
+        (among `candidates`, when a caller has narrowed them further)."""
         hits = self.hits(batch) if hits is None else hits
-        candidates = hits.join(self.prefix, on="hash").select("text", "view").unique()
+        candidates = self.candidates(hits) if candidates is None else candidates
         scored = self.score_pairs(candidates, hits)
         return scored.filter(pl.col("score") >= self.threshold - 1e-9).sort(["text", "view"])
 
+    @cached_property
+    def columns(self) -> np.ndarray:
+        """Sorted distinct shingle hashes: the columns of `matrix`."""
+        return np.unique(self.shingles["hash"].to_numpy())
+
+    @cached_property
+    def matrix(self) -> sparse.csr_matrix:
+        """Views x shingles, the weights."""
+        cols = np.searchsorted(self.columns, self.shingles["hash"].to_numpy())
+        return sparse.csr_matrix((self.shingles["weight"].to_numpy(), (self.shingles["view"].to_numpy(), cols)), shape=(self.view_weight.size, self.columns.size))
+
     def score_pairs(self, pairs: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
         """Weighted containment (text, view, score) of given (text, view) pairs, from a batch's hits
-        (0 where `anchor` is on and the view's anchor was not found)."""
-        pairs = pairs.select(pl.col("text").cast(pl.Int64), pl.col("view").cast(pl.Int64)).unique()
-        matched = (
-            pairs.join(self.shingles, on="view")
+        (0 where `anchor` is on and the view's anchor was not found). The matched weight of every
+        pair is a row-wise product of sparse matrices (texts x shingles hit, views x weights)."""
+        pairs = pairs.select(pl.col("text").cast(pl.Int64), pl.col("view").cast(pl.Int64)).unique().sort(["text", "view"])
+        if pairs.height == 0:
+            return pairs.with_columns(pl.lit(0.0).alias("score"))
+        texts, views = pairs["text"].to_numpy(), pairs["view"].to_numpy()
+        hit_text = hits["text"].to_numpy()
+        shape = (int(max(texts.max(), hit_text.max() if hit_text.size else 0)) + 1, self.columns.size)
+        found = sparse.csr_matrix((np.ones(hit_text.size), (hit_text, np.searchsorted(self.columns, hits["hash"].to_numpy()))), shape=shape)
+        matched = np.concatenate(
+            [np.asarray(found[texts[i : i + PAIR_CHUNK]].multiply(self.matrix[views[i : i + PAIR_CHUNK]]).sum(axis=1)).ravel() for i in range(0, texts.size, PAIR_CHUNK)]
+        )
+        total = self.view_weight[views]
+        score = np.divide(matched, total, out=np.zeros_like(matched), where=total > 0)
+        out = pairs.with_columns(pl.Series("score", score).round(6))
+        return self._anchored(out, hits) if self.anchor else out
+
+    def _anchored(self, scored: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
+        """Zero the score of pairs that hit a view without its anchor: its first segment when that
+        has shingles, else two of its segments."""
+        positive = scored.filter(pl.col("score") > 0).select("text", "view")
+        seen = (
+            positive.join(self.shingles, on="view")
             .join(hits, on=["text", "hash"], how="semi")
             .group_by("text", "view")
-            .agg(pl.col("weight").sum().alias("matched"), pl.col("segment").n_unique().alias("hit_segments"), pl.col("first").any().alias("hit_first"))
+            .agg(pl.col("segment").n_unique().alias("hit_segments"), pl.col("first").any().alias("hit_first"))
         )
-        totals = pl.DataFrame(
-            {"view": np.arange(self.view_weight.size, dtype=np.int64), "total": self.view_weight, "segments": self.view_segments, "anchored": self.view_anchored}
-        )
-        two = pl.col("hit_segments").fill_null(0) >= pl.min_horizontal(pl.col("segments"), pl.lit(2))
-        enough = pl.lit(True) if not self.anchor else pl.when(pl.col("anchored")).then(pl.col("hit_first").fill_null(False)).otherwise(two)
-        return (
-            pairs.join(matched, on=["text", "view"], how="left")
-            .join(totals, on="view", how="left")
-            .select(
-                "text", "view",
-                pl.when((pl.col("total") > 0) & enough).then(pl.col("matched").fill_null(0.0) / pl.col("total")).otherwise(0.0).round(6).alias("score"),
-            )
+        views = pl.DataFrame({"view": np.arange(self.view_weight.size, dtype=np.int64), "segments": self.view_segments, "anchored": self.view_anchored})
+        two = pl.col("hit_segments") >= pl.min_horizontal(pl.col("segments"), pl.lit(2))
+        ok = seen.join(views, on="view").select("text", "view", pl.when(pl.col("anchored")).then(pl.col("hit_first")).otherwise(two).alias("ok"))
+        return scored.join(ok, on=["text", "view"], how="left").select(
+            "text", "view", pl.when(pl.col("ok").fill_null(False)).then(pl.col("score")).otherwise(0.0).alias("score")
         )
 
 
