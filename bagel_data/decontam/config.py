@@ -6,7 +6,8 @@
       short_information: 6.0   # segments shorter than n match as a whole phrase: "The Federal Reserve is" is too little
       ngram: {n: 13, min_tokens: 4, max_df: 0.01, threshold: 0.5}
       embedding: {model: null, batch_size: 64, max_seq_length: 256, device: auto, top_k: 10,
-                  embed: candidates, rules: [{cosine: 0.9, lexical: 0.5, length_ratio: 0.6}, ...]}
+                  embed: candidates, prefilter: 0.8,
+                  rules: [{cosine: 0.92, lexical: 0.35, length_ratio: 0.5, static: 0.9}, ...]}
 """
 
 from __future__ import annotations
@@ -18,11 +19,13 @@ from typing import Any
 @dataclass(frozen=True)
 class Rule:
     """An embedding match: cosine >= `cosine`, rare-word overlap >= `lexical`, and shorter/longer
-    text length (chars) >= `length_ratio` (0 = no length guard)."""
+    text length (chars) >= `length_ratio` (0 = no length guard). `static`: the cosine of cheap
+    token-mean vectors a pair needs before the model embeds the row at all (None: `prefilter`)."""
 
     cosine: float
     lexical: float = 0.0
     length_ratio: float = 0.0
+    static: float | None = None
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ class DecontamConfig:
     device: str = "auto"
     top_k: int = 10
     embed: str = "candidates"  # candidates: only rows sharing enough rare words with a view; all
-    rules: tuple[Rule, ...] = field(default_factory=lambda: (Rule(0.90, 0.60, 0.5), Rule(0.85, 0.80, 0.5)))
+    prefilter: float = 0.8  # candidates also need this cosine of static (token-mean) vectors with the view; 0 = off
+    rules: tuple[Rule, ...] = field(default_factory=lambda: (Rule(0.92, 0.35, 0.5, 0.9), Rule(0.88, 0.50, 0.5), Rule(0.85, 0.80, 0.5)))
     batch_rows: int = 50_000
 
     @property
@@ -58,7 +62,10 @@ class DecontamConfig:
         section = dict(section or {})
         ngram, emb = (dict(section.get(k) or {}) for k in ("ngram", "embedding"))
         base = cls()
-        rules = tuple(Rule(float(r["cosine"]), float(r.get("lexical", 0.0)), float(r.get("length_ratio", 0.0))) for r in emb.get("rules") or [])
+        rules = tuple(
+            Rule(float(r["cosine"]), float(r.get("lexical", 0.0)), float(r.get("length_ratio", 0.0)), None if r.get("static") is None else float(r["static"]))
+            for r in emb.get("rules") or []
+        )
         embed = str(emb.get("embed", base.embed))
         if embed not in ("candidates", "all"):
             raise ValueError(f"decontamination.embedding.embed must be 'candidates' or 'all', not {embed!r}")
@@ -78,6 +85,7 @@ class DecontamConfig:
             device=str(emb.get("device", base.device)),
             top_k=int(emb.get("top_k", base.top_k)),
             embed=embed,
+            prefilter=float(emb.get("prefilter", base.prefilter)),
             rules=rules or base.rules,
             batch_rows=int(section.get("batch_rows", base.batch_rows)),
         )

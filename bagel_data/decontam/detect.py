@@ -3,9 +3,10 @@
 1. n-grams: rarity-weighted containment of a view's shingles (copies, reformatted copies, copies
    inside longer prompts, shuffled options); method "exact" when the normalized texts are equal
    (this also catches a copy of an item too generic to index, e.g. "Which of the following is true?").
-2. embeddings: rows not caught by (1) whose rare words overlap some view enough (or every row,
-   with `embed: all`) are embedded; their faiss nearest views and their word-overlap views are
-   checked against the recipe's rules (cosine, rare-word overlap, length guard). Method "embedding".
+2. embeddings: rows not caught by (1) whose rare words overlap some view enough, and whose cheap
+   static vectors are close to it (or every row, with `embed: all`), are embedded; their faiss
+   nearest views and their word-overlap views are checked against the recipe's rules (cosine,
+   rare-word overlap, length guard). Method "embedding".
 
 Rows are processed in batches of `batch_rows`; everything inside a batch is array/Polars work.
 """
@@ -62,13 +63,14 @@ class Detector:
         self.informative = pl.Series(np.flatnonzero(self.lexical.view_weight > 0), dtype=pl.Int64)
         self.view_chars = self.views["text"].str.len_chars().to_numpy()
         self.sentences = self.views.filter(pl.col("view").is_in(self.informative.implode()), pl.col("segments").list.len() == 1).select("view", "norm")
-        self.vectors = None
+        self.vectors = self.static_views = None
         if self.embedder is not None:
             self.vectors = self.embedder.embed(self.views["text"])
             import faiss
 
             self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
             self.faiss.add(self.vectors)
+            self.static_views = self.embedder.static_vectors(self.views["text"]) if config.prefilter > 0 and not config.embed_all else None
         self.index_seconds = time.perf_counter() - started
         self.stats = DetectStats()
 
@@ -130,6 +132,22 @@ class Detector:
             keep = keep | ((pl.col("score") >= rule.cosine) & holds if cosine else holds)
         return keep
 
+    def _prefilter(self, pairs: pl.DataFrame, embed_texts: pl.Series) -> pl.DataFrame:
+        """Keep candidate pairs (text, view, lexical, ratio) whose static vectors are close enough,
+        for some rule, to be worth a transformer pass."""
+        if self.static_views is None or self.config.prefilter <= 0 or pairs.height == 0:
+            return pairs
+        rows = np.unique(pairs["text"].to_numpy())
+        static = self.embedder.static_vectors(embed_texts.gather(rows))
+        pairs = pairs.join(pl.DataFrame({"text": rows, "pos": np.arange(rows.size, dtype=np.int64)}), on="text")
+        close = np.einsum("ij,ij->i", static[pairs["pos"].to_numpy()], self.static_views[pairs["view"].to_numpy()])
+        pairs = pairs.with_columns(pl.Series("static", close.astype(np.float64)))
+        keep = pl.lit(False)
+        for rule in self.config.rules:
+            needed = self.config.prefilter if rule.static is None else rule.static
+            keep = keep | ((pl.col("lexical") >= rule.lexical - 1e-9) & (pl.col("ratio") >= rule.length_ratio) & (pl.col("static") >= needed))
+        return pairs.filter(keep)
+
     def _embedding_matches(self, word_lists: pl.Series, embed_texts: pl.Series, done: np.ndarray) -> pl.DataFrame:
         t0 = time.perf_counter()
         batch = TokenBatch.from_lists(word_lists, self.lexical.vocabulary)
@@ -142,7 +160,7 @@ class Detector:
             shortest = min(rule.length_ratio for rule in self.config.rules)
             candidates = self._ratio(self.lexical.candidates(hits), row_chars).filter(pl.col("ratio") >= shortest - 1e-9)
             overlap = self._ratio(self.lexical.contained(batch, hits, candidates.select("text", "view")).rename({"score": "lexical"}), row_chars)
-            overlap = overlap.filter(self._rules(cosine=False)).select("text", "view")
+            overlap = self._prefilter(overlap.filter(self._rules(cosine=False)), embed_texts).select("text", "view")
             rows = np.unique(overlap["text"].to_numpy())
         rows = np.setdiff1d(rows, done).astype(np.int64)
         t1 = time.perf_counter()
@@ -168,25 +186,3 @@ class Detector:
         self.stats.embedding_matched += matched["row"].n_unique()
         self.stats.seconds["embedding"] += time.perf_counter() - t1
         return matched.cast(MATCH_SCHEMA)
-
-    def pair_scores(self, texts: pl.Series, embed_texts: pl.Series | None = None) -> pl.DataFrame:
-        """For tuning: each text's best n-gram containment, and its nearest views with cosine and overlap."""
-        embed_texts = texts if embed_texts is None else embed_texts
-        word_lists = texts.to_frame("t").select(words(pl.col("t"))).to_series()
-        batch = TokenBatch.from_lists(word_lists, self.ngrams.vocabulary)
-        ngram_hits = self.ngrams.hits(batch)
-        cands = ngram_hits.join(self.ngrams.prefix, on="hash").select("text", "view").unique()
-        ngram = self.ngrams.score_pairs(cands, ngram_hits).group_by("text").agg(pl.col("score").max().alias("ngram"))
-        lex_batch = TokenBatch.from_lists(word_lists, self.lexical.vocabulary)
-        hits = self.lexical.hits(lex_batch)
-        vectors = self.embedder.embed(embed_texts)
-        k = min(self.config.top_k, self.vectors.shape[0])
-        sims, nearest = self.faiss.search(vectors, k)
-        pairs = pl.DataFrame({"text": np.repeat(np.arange(len(texts)), k), "view": nearest.reshape(-1).astype(np.int64), "cosine": sims.reshape(-1)})
-        pairs = pairs.filter(pl.col("view").is_in(self.informative.implode()))
-        lex = self.lexical.score_pairs(pairs.select("text", "view"), hits).rename({"score": "lexical"})
-        pairs = pairs.join(lex, on=["text", "view"], how="left")
-        lengths = embed_texts.gather(pairs["text"].to_numpy()).str.len_chars().to_numpy()
-        view_lengths = self.views["text"].gather(pairs["view"].to_numpy()).str.len_chars().to_numpy()
-        pairs = pairs.with_columns(pl.Series("ratio", np.minimum(lengths, view_lengths) / np.maximum(np.maximum(lengths, view_lengths), 1)))
-        return pairs.join(ngram, on="text", how="left").with_columns(pl.col("ngram").fill_null(0.0))

@@ -51,7 +51,7 @@ def _powers(base: int, count: int) -> np.ndarray:
         return np.cumprod(steps, dtype=np.uint64)
 
 
-@dataclass
+@dataclass(eq=False)
 class TokenBatch:
     """Words of many texts as one flat hash array plus each text's length."""
 
@@ -69,19 +69,31 @@ class TokenBatch:
         hashes = flat.replace_strict(vocabulary["word"], vocabulary["hash"], default=0, return_dtype=pl.UInt64).to_numpy()
         return cls(hashes.astype(np.uint64, copy=False), lengths)
 
-    def kgrams(self, k: int, rows: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """(text index, hash) of every run of k words that lies inside one text."""
-        total = self.hashes.size
+    @cached_property
+    def _layout(self) -> tuple[np.ndarray, np.ndarray]:
+        """(text index of each word, words left in its text from there on)."""
         starts = np.cumsum(self.lengths) - self.lengths
         text_of = np.repeat(np.arange(self.lengths.size), self.lengths)
-        remaining = np.repeat(starts + self.lengths, self.lengths) - np.arange(total)
-        ok = np.flatnonzero(remaining >= k)
-        if ok.size == 0:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+        return text_of, np.repeat(starts + self.lengths, self.lengths) - np.arange(self.hashes.size)
+
+    @cached_property
+    def _prefix(self) -> tuple[np.ndarray, np.ndarray]:
+        """(prefix sums of hash * P^i, P^-i): a run's hash from two lookups, whatever its length."""
+        total = self.hashes.size
         with np.errstate(over="ignore"):
             prefix = np.zeros(total + 1, dtype=np.uint64)
             np.cumsum(self.hashes * _powers(_P, total), dtype=np.uint64, out=prefix[1:])
-            grams = (prefix[ok + k] - prefix[ok]) * _powers(_P_INV, total)[ok]
+        return prefix, _powers(_P_INV, total)
+
+    def kgrams(self, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(text index, hash) of every run of k words that lies inside one text."""
+        text_of, remaining = self._layout
+        ok = np.flatnonzero(remaining >= k)
+        if ok.size == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint64)
+        prefix, inverse = self._prefix
+        with np.errstate(over="ignore"):
+            grams = (prefix[ok + k] - prefix[ok]) * inverse[ok]
         return text_of[ok], grams
 
 

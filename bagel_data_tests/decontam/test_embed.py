@@ -41,3 +41,11 @@ def test_vectors_normalized_ordered_and_cached(tmp_path):
 def test_cache_is_keyed_by_model_settings(tmp_path):
     assert Embedder(cache_root=tmp_path, max_seq_length=128).cache_dir != Embedder(cache_root=tmp_path).cache_dir
     assert Embedder().cache_dir is None
+
+
+def test_static_vectors_are_cheap_normalized_token_means():
+    embedder = Embedder()
+    vectors = embedder.static_vectors(["Which gas do green plants take in from the air?", "What gas do plants absorb from the air?", "Write a haiku about a lighthouse.", ""])
+    assert vectors.shape == (4, 384)
+    assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, atol=1e-5) and not vectors[3].any()
+    assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
