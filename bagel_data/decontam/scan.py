@@ -3,7 +3,7 @@ the recipe's benchmarks and write the contamination report (same columns as the 
 
 The text of a record is auto-detected: `instruction` (+ `input`), `prompt`, `question`, the first
 user turn (plus system prompt) of `messages` / `conversations` / `conversation` (role/content or
-from/value turns), else `text`; `--text-field` names the field instead.
+from/value turns), else `text`, record by record; `--text-field` names the field instead.
 """
 
 from __future__ import annotations
@@ -56,12 +56,8 @@ def _ensure_turn_fields(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     return frame.with_columns(pl.col(column).list.eval(pl.element().struct.with_fields(extra)))
 
 
-def extract_texts(frame: pl.DataFrame, text_field: str | None = None) -> tuple[pl.DataFrame, str]:
-    """(train_id, source, row_key, text, embed_text) per record, and the field the text came from."""
-    field = text_field or next((f for f in (*STRING_FIELDS[:3], *TURN_FIELDS, "text") if f in frame.columns), None)
-    if field is None or field not in frame.columns:
-        wanted = text_field or " / ".join((*STRING_FIELDS, *TURN_FIELDS))
-        raise ValueError(f"no text field {wanted} in input (columns: {', '.join(c for c in frame.columns if c != '__row_key')})")
+def _field_text(frame: pl.DataFrame, field: str) -> tuple[pl.DataFrame, pl.Expr]:
+    """(frame, struct {user, system}) of one field, null where that field gives no text."""
     if isinstance(frame.schema[field], pl.List):
         frame = _ensure_turn_fields(frame, field)
         user, system = _turns(field)
@@ -71,12 +67,29 @@ def extract_texts(frame: pl.DataFrame, text_field: str | None = None) -> tuple[p
             extra = pl.col("input").cast(pl.String)
             user = pl.when(extra.is_null() | (extra.str.strip_chars() == "")).then(user).otherwise(user + "\n" + extra)
         system = pl.col("system").cast(pl.String) if "system" in frame.columns else pl.lit(None, dtype=pl.String)
+    given = user.is_not_null() & (user.str.strip_chars() != "")
+    return frame, pl.when(given).then(pl.struct(user.alias("user"), system.alias("system")))
+
+
+def extract_texts(frame: pl.DataFrame, text_field: str | None = None) -> tuple[pl.DataFrame, str]:
+    """(train_id, source, row_key, text, embed_text) per record, and the field(s) the text came
+    from. Without `text_field`, each record uses the first of the known fields it has."""
+    fields = [text_field] if text_field else [f for f in (*STRING_FIELDS[:3], *TURN_FIELDS, "text") if f in frame.columns]
+    if not fields or fields[0] not in frame.columns:
+        wanted = text_field or " / ".join((*STRING_FIELDS, *TURN_FIELDS))
+        raise ValueError(f"no text field {wanted} in input (columns: {', '.join(c for c in frame.columns if c != '__row_key')})")
+    choices = []
+    for field in fields:
+        frame, choice = _field_text(frame, field)
+        choices.append(choice)
+    picked = pl.coalesce(choices) if len(choices) > 1 else choices[0]
+    user, system = picked.struct.field("user"), picked.struct.field("system")
     out = frame.select(
         pl.col("__row_key").alias("row_key"),
         pl.when(system.is_null() | (system.str.strip_chars() == "")).then(user).otherwise(system + "\n\n" + user).alias("text"),
         user.alias("embed_text"),
     ).filter(pl.col("text").is_not_null() & (pl.col("text").str.strip_chars() != ""))
-    return out.with_columns(ids.text_ids(out["text"]).alias("train_id")), field
+    return out.with_columns(ids.text_ids(out["text"]).alias("train_id")), " / ".join(fields)
 
 
 def read_input(path: Path) -> pl.DataFrame:

@@ -93,3 +93,17 @@ def test_handler_clear_errors(tmp_path, samples_env, capsys):
     assert field.handler(field) == 2
     assert "no text field prompt" in capsys.readouterr().err
     assert not (tmp_path / "r.parquet").exists()
+
+
+def test_each_record_uses_the_field_it_has(tmp_path, samples_env):
+    rows = [
+        {"conversations": [{"from": "human", "value": "Did Vikings wear horned helmets?"}, {"from": "gpt", "value": "No."}]},
+        {"instruction": "What color is the Sun when viewed from space?", "output": "White."},
+        {"prompt": "Tell me a joke about cats."},
+    ]
+    source = tmp_path / "mixed.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    summary = scan.run_scan(source, tmp_path / "r.parquet")
+    assert summary["rows"] == 3 and summary["text_field"] == "instruction / prompt / conversations"
+    report = pl.read_parquet(tmp_path / "r.parquet")
+    assert dict(zip(report["row_key"], report["method"])) == {"mixed.jsonl:1": "exact", "mixed.jsonl:2": "exact"}
