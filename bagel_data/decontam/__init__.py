@@ -1,10 +1,12 @@
-"""Decontamination: find training rows that contain, copy or paraphrase benchmark test items.
+"""Decontamination: find training rows that contain, copy or reword benchmark test items.
 
-Layers, combined in `detect.py`:
 - `benchmarks.py` turns each benchmark's rows into indexed *views* (question, question + choices, ...);
-- `normalize.py` makes texts comparable (NFKC, case, punctuation, whitespace) and tokenizes them;
-- `shingles.py` finds copies: rarity-weighted containment of a view's word n-grams in a training text;
-- `embed.py` + `neighbours.py` find rewordings: cached sentence embeddings, faiss nearest views,
-  confirmed by rarity-weighted word overlap (`shingles.py` with n = 1);
-- `report.py` writes the matches and the benchmark x source summary; `scan.py` is the CLI for any file.
+- `normalize.py` makes texts comparable (NFKC, case, punctuation, whitespace) and splits words;
+- `shingles.py` measures rarity-weighted containment of a view's word n-grams in a text (copies),
+  and with n = 1 the overlap of rare words;
+- `embed.py` gives cached sentence embeddings (and cheap static vectors for a prefilter);
+- `detect.py` layers them: exact / sentence / n-gram matches, then faiss neighbours checked by the
+  recipe's rules (cosine, rare-word overlap, length guard); `config.py` reads those settings;
+- `report.py` and `run.py` build the matches report and the benchmark x source summary for the
+  Dagster assets; `scan.py` is the `bagel-data scan` CLI for any training file.
 """

@@ -1,9 +1,10 @@
 """Benchmark items -> the texts decontamination indexes ("views"), one extractor per benchmark kind.
 
-A view is one way an item can show up in training data: ARC as question + lettered choices and as
-question + correct answer, MMLU with and without its choices, MT-Bench by its first turn, DROP as
-passage + question. Each view keeps its `segments` (question, each choice, passage, ...) so n-gram
-shingles never straddle a boundary that a reformatting (shuffled options) would move.
+A view is one way an item can show up in training data: ARC as question + lettered choices, as
+question + correct answer and as the bare question, MMLU with and without its choices, MT-Bench by
+its first turn, DROP as passage + question. Each view keeps its `segments` (question, each choice,
+passage, ...) so n-gram shingles never straddle a boundary that a reformatting (shuffled options)
+would move.
 """
 
 from __future__ import annotations
