@@ -23,12 +23,10 @@ import duckdb
 import pyarrow as pa
 
 from bagel_data import schema
+from bagel_data.decontam.report import REPORT
 from bagel_data.settings import PROJECT_ROOT
 
-CONTAMINATION_MATCHES = pa.schema(
-    [("train_id", pa.string()), ("source", pa.string()), ("benchmark", pa.string()), ("benchmark_id", pa.string()),
-     ("method", pa.string()), ("score", pa.float64()), ("train_text", pa.string()), ("benchmark_text", pa.string())]
-)
+CONTAMINATION_MATCHES = REPORT  # the empty view has the real report's columns
 _STEM = r"regexp_extract({col}, '([^/\\]+?)(\.[a-z]+)?$', 1)"
 _PARENT = r"regexp_extract({col}, '([^/\\]+)[/\\][^/\\]+$', 1)"
 
