@@ -1,9 +1,13 @@
 """Dagster wiring for decontamination: one asset per benchmark (group `benchmarks`, the indexed
-views of its test items), `contamination_matches` and `contamination_summary` (group
-`decontamination`), and the `embedder` resource (sentence-transformers model, device, batch size).
+views of its test items); per source one asset `decontamination/<source>` (or, for a source the
+recipe splits with `decontamination.hash_partitions`, one per hash partition
+`decontamination/<source>/p<k>of<N>`) checking only that source's rows; `contamination_matches`,
+the union the mix and the catalog read, and `contamination_summary` (group `decontamination`);
+and the `embedder` resource (sentence-transformers model, device, batch size).
 
-The assets only call `bagel_data.decontam` and attach metadata; the mix drops every matched
-`train_id` before sampling.
+A changed source re-runs only its own unit(s) and the cheap union, so the other sources'
+matches are reused as they are. The assets only call `bagel_data.decontam` and attach
+metadata; the mix drops every matched `train_id` before sampling.
 """
 
 from typing import Optional
@@ -17,8 +21,9 @@ from bagel_data.assets.resources import BagelResource
 from bagel_data.decontam.benchmarks import VIEWS, read_benchmark
 from bagel_data.decontam.config import DecontamConfig
 from bagel_data.decontam.embed import Embedder
-from bagel_data.decontam.report import REPORT, SUMMARY, empty_report, summarize
-from bagel_data.decontam.run import benchmark_views, find_contamination, training_texts
+from bagel_data.decontam.embed import EmbedStats
+from bagel_data.decontam.report import REPORT, SUMMARY, summarize
+from bagel_data.decontam.run import Unit, benchmark_views, decontaminate_unit, read_unit_stats, union_outputs, units
 from bagel_data.recipe import BenchmarkSpec, Recipe
 from bagel_data.storage import Layout, write_parquet
 
@@ -85,6 +90,10 @@ def build_benchmark_asset(spec: BenchmarkSpec) -> dg.AssetsDefinition:
     return _benchmark
 
 
+def unit_key(unit: Unit) -> dg.AssetKey:
+    return dg.AssetKey(["decontamination", unit.source] + ([f"p{unit.part}of{unit.parts}"] if unit.parts > 1 else []))
+
+
 def _embedding_metadata(stats: dict) -> dict:
     total = stats.get("embedding_total") or {}
     if not total:
@@ -96,46 +105,112 @@ def _embedding_metadata(stats: dict) -> dict:
     }
 
 
-def build_matches_asset(recipe: Recipe) -> dg.AssetsDefinition:
-    deps = [dg.AssetKey(["sources", s.name]) for s in recipe.enabled_sources()] + [benchmark_key(b) for b in recipe.benchmarks]
+def _summed_embedding(all_stats: list[dict]) -> dict:
+    """Embedding counters of several units added up (rate over the encoding time of them all)."""
+    totals = [s["embedding_total"] for s in all_stats if s.get("embedding_total")]
+    if not totals:
+        return {}
+    acc = EmbedStats()
+    for t in totals:
+        acc.add(EmbedStats(texts=t["texts"], cache_hits=t["cache_hits"], encoded=t["encoded"], seconds=t["encode_seconds"]))
+    out = acc.as_dict()
+    if not acc.encoded:  # nothing encoded (all cached): report the rate the index was embedded at, if any
+        out["texts_per_second"] = max((t.get("texts_per_second", 0.0) for t in totals), default=0.0)
+        index = [s.get("embedding_index") or {} for s in all_stats]
+        out["texts_per_second"] = max([out["texts_per_second"], *(i.get("texts_per_second", 0.0) for i in index)])
+    return out
+
+
+def _orphans(report: pl.DataFrame, views: pl.DataFrame) -> int:
+    known = views.select(pl.col("benchmark"), pl.col("item_id").alias("benchmark_id")).unique()
+    return report.join(known, on=["benchmark", "benchmark_id"], how="anti").height
+
+
+def build_unit_asset(unit: Unit, recipe: Recipe) -> dg.AssetsDefinition:
+    key = unit_key(unit)
+    which = f"source `{unit.source}`" + (f" (hash partition {unit.part} of {unit.parts})" if unit.parts > 1 else "")
 
     @dg.asset(
-        key=MATCHES,
+        key=key,
         group_name=GROUP,
-        deps=deps,
+        deps=[dg.AssetKey(["sources", unit.source])] + [benchmark_key(b) for b in recipe.benchmarks],
         description=(
-            "Training rows (first user turn plus system of instructions, prompt of DPO pairs) that copy, contain or "
+            f"Rows of {which} (first user turn plus system of instructions, prompt of DPO pairs) that copy, contain or "
             "reword a benchmark item: rarity-weighted n-gram containment, then embedding neighbours confirmed by "
-            "rare-word overlap. One row per training row and benchmark with both texts; the mix drops every train_id here."
+            "rare-word overlap. One row per training row and benchmark with both texts."
         ),
         kinds={"polars", "faiss", "parquet"},
         owners=["team:data"],
-        metadata={"dagster/column_schema": column_schema(REPORT)},
-        check_specs=[dg.AssetCheckSpec("matches_point_at_indexed_items", asset=MATCHES)],
+        tags={"bagel/role": "decontamination"},
+        metadata={"dagster/column_schema": column_schema(REPORT), "source": unit.source},
+        check_specs=[dg.AssetCheckSpec("matches_point_at_indexed_items", asset=key)],
     )
-    def _matches(context: dg.AssetExecutionContext, bagel: BagelResource, embedder: EmbedderResource):
+    def _unit(context: dg.AssetExecutionContext, bagel: BagelResource, embedder: EmbedderResource):
         settings = bagel.settings()
         layout = Layout(settings.home)
         config = DecontamConfig.from_section(recipe.decontamination)
         views = benchmark_views(recipe, settings, from_layout=True)
-        train = training_texts(layout, [s.name for s in recipe.enabled_sources()])
-        if config.enabled:
-            report, stats = find_contamination(train, views, config, embedder.embedder(config, layout) if config.embedding else None)
-        else:
-            report, stats = empty_report(), {"rows_checked": train.height, "contaminated_rows": 0}
-        path = write_parquet(schema.conform(report, REPORT), layout.decontam_dir / "matches.parquet")
-        context.log.info(f"decontamination: {stats}")
-        by_pair = report.group_by("benchmark", "method").len()
-        known = views.select(pl.col("benchmark"), pl.col("item_id").alias("benchmark_id")).unique()
-        orphans = report.join(known, on=["benchmark", "benchmark_id"], how="anti").height
+        model = embedder.embedder(config, layout) if config.enabled and config.embedding else None
+        report, stats = decontaminate_unit(layout, unit, views, config, model)
+        context.log.info(f"decontamination {unit.name}: {stats}")
+        orphans = _orphans(report, views)
         return dg.MaterializeResult(
             metadata={
                 "dagster/row_count": report.height,
                 "rows_checked": stats["rows_checked"],
                 "contaminated_rows": stats["contaminated_rows"],
-                "by_benchmark_method": counts_table({f"{b} / {m}": n for b, m, n in by_pair.iter_rows()}, key="benchmark / method"),
                 "stats": dg.MetadataValue.json({k: v for k, v in stats.items() if not k.startswith("embedding")}),
                 **_embedding_metadata(stats),
+                "preview": preview(report.select("source", "benchmark", "method", "score", "train_text", "benchmark_text")),
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    check_name="matches_point_at_indexed_items", passed=orphans == 0, metadata={"matches_without_item": orphans},
+                    description="Every match names a benchmark item that the benchmark assets indexed.",
+                )
+            ],
+        )
+
+    return _unit
+
+
+def build_matches_asset(recipe: Recipe) -> dg.AssetsDefinition:
+    all_units = units(recipe)
+
+    @dg.asset(
+        key=MATCHES,
+        group_name=GROUP,
+        deps=[unit_key(u) for u in all_units],
+        description=(
+            "Every source's contamination matches in one table (the union of the `decontamination/<source>` assets): "
+            "one row per training row and benchmark with both texts; the mix drops every train_id here."
+        ),
+        kinds={"polars", "parquet"},
+        owners=["team:data"],
+        metadata={"dagster/column_schema": column_schema(REPORT)},
+        check_specs=[dg.AssetCheckSpec("matches_point_at_indexed_items", asset=MATCHES)],
+    )
+    def _matches(context: dg.AssetExecutionContext, bagel: BagelResource):
+        settings = bagel.settings()
+        layout = Layout(settings.home)
+        names = [u.name for u in all_units]
+        report, path = union_outputs(layout, names, "matches")
+        stats = read_unit_stats(layout, names)
+        views = benchmark_views(recipe, settings, from_layout=True)
+        by_pair = report.group_by("benchmark", "method").len()
+        orphans = _orphans(report, views)
+        summed = {k: sum(s.get(k, 0) for s in stats) for k in ("rows_checked", "contaminated_rows", "ngram_matched_rows", "embedded_rows", "embedding_matched_rows")}
+        embedding = _summed_embedding(stats)
+        return dg.MaterializeResult(
+            metadata={
+                "dagster/row_count": report.height,
+                "rows_checked": summed["rows_checked"],
+                "contaminated_rows": summed["contaminated_rows"],
+                "units": len(names),
+                "by_benchmark_method": counts_table({f"{b} / {m}": n for b, m, n in by_pair.iter_rows()}, key="benchmark / method"),
+                "stats": dg.MetadataValue.json(summed),
+                "seconds_by_unit": dg.MetadataValue.json({s["unit"]: s.get("seconds", 0.0) for s in stats}),
+                **_embedding_metadata({"embedding_total": embedding}),
                 "preview": preview(report.select("source", "benchmark", "method", "score", "train_text", "benchmark_text")),
                 "path": dg.MetadataValue.path(str(path)),
             },
@@ -165,8 +240,10 @@ def build_summary_asset(recipe: Recipe) -> dg.AssetsDefinition:
     def _summary(context: dg.AssetExecutionContext, bagel: BagelResource):
         layout = Layout(bagel.settings().home)
         report = pl.read_parquet(layout.decontam_dir / "matches.parquet")
-        train = training_texts(layout, [s.name for s in recipe.enabled_sources()])
-        checked = train.group_by("source").len("rows")
+        per_unit = read_unit_stats(layout, [u.name for u in units(recipe)])
+        labels = [(label, n) for s in per_unit for label, n in sorted(s["checked_by_label"].items())]
+        checked = pl.DataFrame(labels, schema={"source": pl.String, "rows": pl.Int64}, orient="row")
+        checked = checked.group_by("source", maintain_order=True).agg(pl.col("rows").sum())
         summary = summarize(report, checked, list(recipe.benchmarks))
         path = write_parquet(schema.conform(summary, SUMMARY), layout.decontam_dir / "summary.parquet")
         hits = summary.filter(pl.col("contaminated") > 0)
@@ -185,6 +262,11 @@ def build_summary_asset(recipe: Recipe) -> dg.AssetsDefinition:
 
 def build_defs(recipe: Recipe) -> dg.Definitions:
     return dg.Definitions(
-        assets=[*(build_benchmark_asset(spec) for spec in recipe.benchmarks.values()), build_matches_asset(recipe), build_summary_asset(recipe)],
+        assets=[
+            *(build_benchmark_asset(spec) for spec in recipe.benchmarks.values()),
+            *(build_unit_asset(unit, recipe) for unit in units(recipe)),
+            build_matches_asset(recipe),
+            build_summary_asset(recipe),
+        ],
         resources={"embedder": EmbedderResource()},
     )

@@ -1,9 +1,20 @@
-"""Plumbing shared by the Dagster assets and the scan CLI: gather training texts from the
-normalized parts, gather benchmark views, run the detector and build the report."""
+"""Plumbing shared by the Dagster assets, the benchmark and the scan CLI: gather training texts
+from the normalized parts, gather benchmark views, run the detector and build the report.
+
+Decontamination is per-source work: a *unit* is one source, or one hash partition of a big
+source (`decontamination.hash_partitions: {source: N}` in the recipe; rows go to partition
+`int(id[:8], 16) % N`, so no step holds more than ~1/N of the source). Each unit writes its own
+outputs under `decontam/sources/<unit>/` (`matches.parquet`, `stats.json`, and any further
+per-batch output of `PER_UNIT_OUTPUTS`); `union_outputs` concatenates them into
+`decontam/<output>.parquet`, which is what the mix and the catalog read. An unchanged source
+is not recomputed, and its texts' embeddings stay in the content-hashed cache.
+"""
 
 from __future__ import annotations
 
+import json
 import time
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import polars as pl
@@ -12,10 +23,11 @@ from bagel_data.decontam.benchmarks import VIEWS, read_benchmark
 from bagel_data.decontam.config import DecontamConfig
 from bagel_data.decontam.detect import Detector
 from bagel_data.decontam.embed import Embedder
-from bagel_data.decontam.report import build_report, empty_report
+from bagel_data.decontam.report import REPORT, build_report, empty_report
+from bagel_data import schema
 from bagel_data.recipe import Recipe
 from bagel_data.settings import Settings
-from bagel_data.storage import Layout
+from bagel_data.storage import Layout, write_json, write_parquet
 
 TRAIN_COLUMNS = {"train_id": pl.String, "source": pl.String, "row_key": pl.String, "text": pl.String, "embed_text": pl.String}
 
@@ -38,17 +50,119 @@ def preference_texts(path: Path) -> pl.LazyFrame:
     )
 
 
-def training_texts(layout: Layout, sources: list[str]) -> pl.DataFrame:
-    """Every checked training row of the given sources (instructions and preference prompts)."""
+def partition_of(column: pl.Expr, parts: int) -> pl.Expr:
+    """Stable hash partition of a row id (16 hex chars of blake2b): first 32 bits modulo `parts`."""
+    return column.str.slice(0, 8).str.to_integer(base=16, strict=False).fill_null(0) % parts
+
+
+def training_texts(layout: Layout, sources: list[str], partition: tuple[int, int] | None = None) -> pl.DataFrame:
+    """Every checked training row of the given sources (instructions and preference prompts);
+    with `partition` = (k, N), only the rows of hash partition k of N."""
     frames = []
     for name in sources:
         for part, reader in (("instructions", instruction_texts), ("preferences", preference_texts)):
             path = layout.normalized(name, part)
             if path.is_file():
-                frames.append(reader(path))
+                frame = reader(path)
+                if partition is not None and partition[1] > 1:
+                    frame = frame.filter(partition_of(pl.col("train_id"), partition[1]) == partition[0])
+                frames.append(frame)
     if not frames:
         return pl.DataFrame(schema=TRAIN_COLUMNS)
-    return pl.concat(frames).collect().cast(TRAIN_COLUMNS).filter(pl.col("text").is_not_null())
+    return pl.concat(frames).collect(engine="streaming").cast(TRAIN_COLUMNS).filter(pl.col("text").is_not_null())
+
+
+# --- per-source units ----------------------------------------------------------------------
+
+UNITS_DIR = "sources"
+PER_UNIT_OUTPUTS = {"matches": REPORT}  # output name -> schema; each unit writes <unit>/<name>.parquet
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One decontamination step: a source, or hash partition `part` of `parts` of it."""
+
+    source: str
+    part: int = 0
+    parts: int = 1
+
+    @property
+    def name(self) -> str:
+        return self.source if self.parts == 1 else f"{self.source}.p{self.part}of{self.parts}"
+
+    @property
+    def partition(self) -> tuple[int, int] | None:
+        return None if self.parts == 1 else (self.part, self.parts)
+
+
+def units(recipe: Recipe) -> list[Unit]:
+    """Every unit of the recipe's enabled sources, in source order."""
+    partitions = (recipe.decontamination or {}).get("hash_partitions") or {}
+    out = []
+    for spec in recipe.enabled_sources():
+        n = int(partitions.get(spec.name, 1))
+        if n < 1:
+            raise ValueError(f"decontamination.hash_partitions.{spec.name} must be >= 1, got {n}")
+        out += [Unit(spec.name, k, n) for k in range(n)]
+    return out
+
+
+def unit_dir(layout: Layout, unit: Unit | str) -> Path:
+    return layout.decontam_dir / UNITS_DIR / (unit if isinstance(unit, str) else unit.name)
+
+
+_DETECTORS: dict[tuple, Detector] = {}  # one indexed detector per process (views, config, model)
+
+
+def _views_fingerprint(views: pl.DataFrame) -> int:
+    return int(views.drop("segments", strict=False).hash_rows(seed=0).sum()) ^ views.height
+
+
+def shared_detector(views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None) -> tuple[Detector, bool]:
+    """(detector, built now): the benchmark index is built once per process and reused by every
+    unit that runs there (in-process runs, the benchmark); a step process builds it once."""
+    key = (_views_fingerprint(views), repr(config), None if embedder is None else (embedder.model_id, str(embedder.cache_dir), embedder.device, embedder.batch_size, embedder.max_seq_length))
+    detector = _DETECTORS.get(key)
+    if detector is not None:
+        return detector, False
+    _DETECTORS.clear()
+    detector = _DETECTORS[key] = Detector(views, config, embedder if config.embedding else None)
+    return detector, True
+
+
+def decontaminate_unit(layout: Layout, unit: Unit, views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None) -> tuple[pl.DataFrame, dict]:
+    """Check one unit's training rows and write its outputs; (report, stats)."""
+    train = training_texts(layout, [unit.source], unit.partition)
+    if not config.enabled or train.height == 0 or views.height == 0:
+        report, stats = empty_report(), {"rows_checked": train.height, "contaminated_rows": 0}
+    else:
+        report, stats = find_contamination(train, views, config, embedder, reuse_index=True)
+    folder = unit_dir(layout, unit)
+    write_parquet(schema.conform(report, REPORT), folder / "matches.parquet")
+    by_label = train.group_by("source").len()  # rows checked per output source label (airoboros_<category>, ...)
+    stats = {"unit": unit.name, "source": unit.source, "part": unit.part, "parts": unit.parts,
+             "checked_by_label": dict(zip(by_label["source"].to_list(), by_label["len"].to_list())), **stats}
+    write_json(stats, folder / "stats.json")
+    return report, stats
+
+
+def read_unit_stats(layout: Layout, names: list[str]) -> list[dict]:
+    return [json.loads((unit_dir(layout, n) / "stats.json").read_text()) for n in names]
+
+
+def union_outputs(layout: Layout, names: list[str], output: str = "matches") -> tuple[pl.DataFrame, Path]:
+    """Concatenate one output of the given units (in order) into `decontam/<output>.parquet`."""
+    target = PER_UNIT_OUTPUTS[output]
+    paths = [unit_dir(layout, n) / f"{output}.parquet" for n in names]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise FileNotFoundError(f"decontamination output missing (materialize its unit first): {missing[:3]}")
+    frames = [pl.read_parquet(p) for p in paths]
+    union = pl.concat(frames) if frames else pl.from_arrow(target.empty_table())
+    if output == "matches":  # the order one report over every source would have
+        union = union.sort(["source", "row_key", "benchmark"], maintain_order=True)
+    path = write_parquet(schema.conform(union, target, f"decontamination {output}"), layout.decontam_dir / f"{output}.parquet")
+    return union, path
 
 
 def benchmark_views(recipe: Recipe, settings: Settings, *, from_layout: bool = False) -> pl.DataFrame:
@@ -60,27 +174,40 @@ def benchmark_views(recipe: Recipe, settings: Settings, *, from_layout: bool = F
     return pl.concat(frames) if frames else pl.from_arrow(VIEWS.empty_table())
 
 
-def find_contamination(train: pl.DataFrame, views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None) -> tuple[pl.DataFrame, dict]:
-    """(report, stats) for `train` (TRAIN_COLUMNS) against `views`."""
+def find_contamination(
+    train: pl.DataFrame, views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None, *, reuse_index: bool = False
+) -> tuple[pl.DataFrame, dict]:
+    """(report, stats) for `train` (TRAIN_COLUMNS) against `views`; `reuse_index` takes the
+    process's shared detector for these views (its embedder's counters are reported as deltas)."""
     if not config.enabled or train.height == 0 or views.height == 0:
         return empty_report(), {"rows_checked": train.height, "contaminated_rows": 0}
     started = time.perf_counter()
-    detector = Detector(views, config, embedder if config.embedding else None)
-    index_embed = embedder.last.as_dict() if embedder is not None and config.embedding else {}
+    if reuse_index:
+        detector, built = shared_detector(views, config, embedder)
+    else:
+        detector, built = Detector(views, config, embedder if config.embedding else None), True
+    embedder = detector.embedder
+    index_embed = embedder.last.as_dict() if embedder is not None and built else {}
+    before_stats = replace(detector.stats, seconds=dict(detector.stats.seconds))
+    before_embed = replace(embedder.stats) if embedder is not None else None
     matches = detector.detect(train["text"], train["embed_text"].fill_null(train["text"]))
     report = build_report(matches, train, views)
+    now = detector.stats
     stats = {
         "rows_checked": train.height,
         "contaminated_rows": report.select("source", "row_key").n_unique(),
         "views": views.height,
-        "index_seconds": round(detector.index_seconds, 2),
+        "index_seconds": round(detector.index_seconds, 2) if built else 0.0,
         "seconds": round(time.perf_counter() - started, 2),
-        "ngram_matched_rows": detector.stats.ngram_matched,
-        "embedded_rows": detector.stats.embedded,
-        "embedding_matched_rows": detector.stats.embedding_matched,
-        "stage_seconds": {k: round(v, 2) for k, v in detector.stats.seconds.items()},
+        "ngram_matched_rows": now.ngram_matched - before_stats.ngram_matched,
+        "embedded_rows": now.embedded - before_stats.embedded,
+        "embedding_matched_rows": now.embedding_matched - before_stats.embedding_matched,
+        "stage_seconds": {k: round(v - before_stats.seconds.get(k, 0.0), 2) for k, v in now.seconds.items()},
     }
-    if embedder is not None and config.embedding:
+    if embedder is not None:
+        total = replace(embedder.stats)
+        for name in ("texts", "cache_hits", "encoded", "seconds"):
+            setattr(total, name, getattr(total, name) - getattr(before_embed, name))
         stats["embedding_index"] = index_embed
-        stats["embedding_total"] = embedder.stats.as_dict()
+        stats["embedding_total"] = total.as_dict()
     return report, stats
