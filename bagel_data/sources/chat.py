@@ -1,13 +1,13 @@
 """Vectorized helpers shared by the chat-style converters (ShareGPT lists, role/content lists):
 typing a conversation column even when every row lacks it, trimming an unanswered last user
-turn, first-turn lookups and the whitespace/case-insensitive text key used to match
-instructions across datasets."""
+turn, first-turn lookups, the whitespace/case-insensitive text key used to match
+instructions across datasets, and the text the refusal filter reads."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from bagel_data.sources.base import from_sharegpt
+from bagel_data.sources.base import assistant_text, from_sharegpt
 
 
 def typed_turns(frame: pl.DataFrame, column: str, role_field: str = "from", content_field: str = "value") -> pl.DataFrame:
@@ -49,3 +49,19 @@ def user_text(conversation: pl.Expr = pl.col("conversation")) -> pl.Expr:
         pl.element().filter(pl.element().struct.field("role") == "user").struct.field("content")
     ).list.join("\n")
 
+
+
+def whole_text(conversation: pl.Expr = pl.col("conversation"), system: pl.Expr = pl.col("system")) -> pl.Expr:
+    """The system prompt (if any) and every turn, joined by newlines."""
+    turns = conversation.list.eval(pl.element().struct.field("content")).list.join("\n")
+    return pl.when(system.is_null()).then(turns).otherwise(system.cast(pl.String) + "\n" + turns)
+
+
+def refusal_text(scope: str) -> pl.Expr:
+    """What the refusal filter reads: `all` turns with the system prompt (the original bagel code's
+    choice for pippa, slimorca and synthia) or the assistant's `responses` only."""
+    if scope == "all":
+        return whole_text()
+    if scope == "responses":
+        return assistant_text()
+    raise ValueError(f"refusal_scope must be 'all' or 'responses', not {scope!r}")

@@ -1,7 +1,9 @@
 """python_alpaca (Vezora/Tested-22k-Python-Alpaca, train): alpaca-style Python tasks whose code was
-tested upstream → instruction (plus the optional `input`) and output.
+tested upstream → instruction and output.
 
-The refusal filter and the HumanEval guard apply (both on the output).
+As in the original bagel code the `input` field is not used (option `use_input: true` appends a
+non-blank input to the instruction after a newline). The refusal filter and the HumanEval guard
+apply (both on the output).
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ def convert(ctx: SourceContext) -> Converted:
         ],
     )
     instruction = pl.col("instruction").str.strip_chars()
-    user = pl.when(blank(pl.col("input"))).then(instruction).otherwise(instruction + "\n" + pl.col("input").cast(pl.String).str.strip_chars())
+    user = instruction
+    if ctx.options.get("use_input", False):
+        user = pl.when(blank(pl.col("input"))).then(instruction).otherwise(instruction + "\n" + pl.col("input").cast(pl.String).str.strip_chars())
     kept = kept.with_columns(single_turn(user, pl.col("output").str.strip_chars()))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(

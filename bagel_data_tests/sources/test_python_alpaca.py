@@ -1,4 +1,5 @@
-"""python_alpaca: samples (JSON array) convert; refusals (any case) and malformed rows are set aside."""
+"""python_alpaca: samples (JSON array) convert; refusals (any case) and malformed rows are set aside;
+`input` is ignored as in the original unless the recipe switches it on."""
 
 from __future__ import annotations
 
@@ -24,13 +25,19 @@ def test_samples_counts_and_reasons(sample_settings):
     assert rows["id"].n_unique() == rows.height and rows["system"].null_count() == rows.height
 
 
-def test_input_joins_instruction_and_exact_rendering(sample_settings):
+def test_input_is_ignored_as_the_original_and_exact_rendering(sample_settings):
     rows = convert("python_alpaca", sample_settings)["instructions"]
     fahrenheit = rows.filter(pl.col("row_key") == KEY.format(4))
-    assert user_text(fahrenheit) == "Convert the temperature to Fahrenheit.\n25 °C"
+    assert user_text(fahrenheit) == "Convert the temperature to Fahrenheit.", "the original bagel code never read `input`"
     assert assistant_text(fahrenheit) == "```python\nprint(25 * 9 / 5 + 32)\n```\n\nOutput: 77.0"
     first_sum = rows.filter(pl.col("row_key") == KEY.format(11))
     assert assistant_text(first_sum) == "```python\ndef total(xs):\n    return sum(xs)\n```", "the first of two answers to one instruction is kept"
+
+
+def test_use_input_switch_appends_the_input(sample_settings):
+    rows = convert("python_alpaca", sample_settings, options={"use_input": True})["instructions"]
+    assert user_text(rows.filter(pl.col("row_key") == KEY.format(4))) == "Convert the temperature to Fahrenheit.\n25 °C"
+    assert user_text(rows.filter(pl.col("row_key") == KEY.format(0))) == "Write a Python function that returns the square of a number.", "a blank input adds nothing"
 
 
 def test_refusal_filter_is_a_recipe_switch(sample_settings):

@@ -4,7 +4,7 @@ followed by the character's greeting), as the hub file is read by bagel.
 
 Made-up chats: greetings after the persona, a chat where the user opens, chats ending on an
 unanswered user turn, unicode, a duplicate; filtered ones (too few turns, the character opening
-without persona, refusals in a reply and in a greeting); malformed ones (empty reply, two user
+without persona, refusals in a reply, in a greeting, in a user turn, in another case); malformed ones (empty reply, two user
 turns in a row, no conversations, an invalid JSON line). Enough kept rows that the keep coin
 shows both outcomes.
 """
@@ -43,13 +43,15 @@ ROWS = [
     chat(15, ROBOT, ("gpt", "Hello again!")),
     chat(16, None, ("gpt", "*A dragon lands in front of you.*"), ("human", "Run!"), ("gpt", "The dragon laughs.")),
     chat(17, KNIGHT, ("gpt", "Greetings."), ("human", "Tell me how to hurt someone."), ("gpt", "As an AI language model, I cannot help with that.")),
-    chat(18, WITCH, ("gpt", "I'm sorry, but I cannot roleplay as a witch."), ("human", "Please do."), ("gpt", "Very well.")),
+    chat(18, WITCH, ("gpt", "I'm sorry, but as an AI I cannot roleplay as a witch."), ("human", "Please do."), ("gpt", "Very well.")),
     chat(19, ROBOT, ("gpt", "Hi there!"), ("human", "Status report?"), ("gpt", "")),
     chat(20, BARISTA, ("gpt", "Welcome!"), ("human", "Hi."), ("human", "Hello?"), ("gpt", "Sorry, I was grinding beans.")),
     {"id": "pippa-021"},
     chat(22, KNIGHT, ("gpt", "*Roland lowers his sword.* Peace, traveller. The road is dangerous after dark."), ("human", "I'm looking for the city of Varn."), ("gpt", "East, two days.")),
     chat(23, ROBOT, ("gpt", "Good morning, crew member!"), ("human", "Is the coffee machine working?"), ("gpt", "It is! I gave it a pep talk.")),
     chat(24, WITCH, ("gpt", "Wipe your feet."), ("human", "Sorry! What are you brewing?"), ("gpt", "Soup. Not everything is a potion.")),
+    chat(25, ROBOT, ("gpt", "Hi! Unit-7 at your service."), ("human", "Are you secretly an OpenAI bot?"), ("gpt", "I'm a robot of the station, through and through!")),
+    chat(26, BARISTA, ("gpt", "Welcome in!"), ("human", "Anything new on the menu?"), ("gpt", "Yes! As an AI barista-in-training, I recommend the yuzu tonic.")),
 ]
 
 
