@@ -9,12 +9,18 @@ pattern and how many files it matched at the last refresh.
 Paths inside the views are relative to the project root when the data home lies below it (the
 database keeps working when the checkout moves; open it from the project root, or set DuckDB's
 `file_search_path` to it as `connect()` does), absolute otherwise.
+
+`connect()` opens the catalog sandboxed, for SQL from anyone: read-only, external access off
+except the folders and files the views read (`allowed_directories`/`allowed_paths`), no extension
+installed or loaded, configuration locked; `check_read_only` refuses statements other than
+SELECT, EXPLAIN and PRAGMA (COPY ... TO would write even inside an allowed folder).
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,10 +186,60 @@ def refresh(home: Path, db_path: Path | None = None, root: Path = PROJECT_ROOT) 
     return statuses
 
 
+READ_STATEMENTS = ("SELECT", "EXPLAIN", "PRAGMA")  # DESCRIBE, SHOW, SUMMARIZE and FROM parse as SELECT
+_READER_PATH = re.compile(r"read_(?:parquet|text)\('((?:[^']|'')*)'")
+_GLOB_CHARS = re.compile(r"[*?\[{]")
+
+
+class QueryRefused(ValueError):
+    """A statement that would do more than read the catalog."""
+
+
+def _view_locations(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The path (or glob) literals every view of the catalog reads."""
+    sqls = [row[0] for row in con.execute("SELECT sql FROM duckdb_views() WHERE NOT internal").fetchall()]
+    return sorted({m.replace("''", "'") for sql in sqls for m in _READER_PATH.findall(sql or "")})
+
+
+def _allowed(locations: list[str], root: Path) -> tuple[list[str], list[str]]:
+    """(directories, files) a sandboxed connection may read: for a glob, the folder above its first
+    wildcard; for a plain path, that file. A relative location is allowed where DuckDB can resolve
+    it: under the project root (`file_search_path`) and under the working directory."""
+    folders, files = set(), set()
+    for location in locations:
+        bases = [Path(location)] if Path(location).is_absolute() else [Path(root) / location, Path.cwd() / location]
+        for base in bases:
+            parts = Path(os.path.normpath(base)).parts
+            wild = next((i for i, part in enumerate(parts) if _GLOB_CHARS.search(part)), None)
+            if wild is None:
+                files.add(str(Path(*parts)))
+            else:
+                folders.add(str(Path(*parts[:wild])) + os.sep)
+    return sorted(folders), sorted(files)
+
+
 def connect(db_path: Path, root: Path = PROJECT_ROOT, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """Open the catalog so its relative view paths resolve from any working directory."""
+    """Open the catalog, sandboxed, so its relative view paths resolve from any working directory."""
     if not Path(db_path).is_file():
         raise FileNotFoundError(f"no catalog at {db_path}: build it first (bagel-data build duckdb_catalog)")
-    con = duckdb.connect(str(db_path), read_only=read_only)
-    con.execute(f"SET file_search_path = {_sql_str(str(Path(root).resolve()))}")
+    con = duckdb.connect(str(db_path), read_only=read_only, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    try:
+        folders, files = _allowed(_view_locations(con), Path(root).resolve())
+        con.execute(f"SET file_search_path = {_sql_str(str(Path(root).resolve()))}")
+        for setting, extra in (("allowed_directories", folders), ("allowed_paths", files)):
+            current = con.execute(f"SELECT current_setting('{setting}')").fetchone()[0] or []  # the database's own files
+            con.execute(f"SET {setting} = [{', '.join(_sql_str(f) for f in sorted({*current, *extra}))}]")
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
     return con
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    """Raise QueryRefused unless every statement of `sql` only reads."""
+    for statement in con.extract_statements(sql):
+        kind = str(statement.type).rsplit(".", 1)[-1]
+        if kind not in READ_STATEMENTS:
+            raise QueryRefused(f"{kind} statements are not allowed: queries on the catalog are read-only ({', '.join(READ_STATEMENTS)})")

@@ -56,20 +56,27 @@ def _apply_settings(args: argparse.Namespace):
         if value:
             os.environ[var] = str(Path(value).resolve()) if option in ("recipe", "mirror", "home") else value
     try:
-        return Settings.from_env()
+        settings = Settings.from_env()
+        settings.check_folders()
     except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    return settings
+
+
+def _load_recipe():
+    from bagel_data.recipe import RecipeError, load_recipe
+
+    try:
+        return load_recipe()
+    except RecipeError as exc:
         raise UsageError(str(exc)) from exc
 
 
 def _definitions(args: argparse.Namespace):
+    settings = _apply_settings(args)  # settings and recipe first: importing definitions builds them
+    recipe = _load_recipe()
     from bagel_data.definitions import build_definitions
-    from bagel_data.recipe import RecipeError, load_recipe
 
-    settings = _apply_settings(args)
-    try:
-        recipe = load_recipe()
-    except RecipeError as exc:
-        raise UsageError(str(exc)) from exc
     return build_definitions(recipe), settings
 
 
@@ -141,9 +148,10 @@ def cmd_query(args: argparse.Namespace) -> int:
         raise UsageError(f"cannot open catalog {db}: {exc}") from exc
     with con:
         try:
+            catalog.check_read_only(con, args.sql)
             relation = con.sql(args.sql)
             frame = relation.pl() if relation is not None else None
-        except duckdb.Error as exc:
+        except (duckdb.Error, catalog.QueryRefused) as exc:
             raise UsageError(f"query failed: {str(exc).strip()}") from exc
     if frame is None:
         print("ok (statement returned no rows)")
@@ -213,7 +221,8 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     build.set_defaults(func=cmd_build)
 
     query = sub.add_parser("query", parents=[common], help="run SQL against the DuckDB catalog",
-                           description="Run one SQL statement against the DuckDB catalog (read-only) and print the result.")
+                           description="Run one SQL statement against the DuckDB catalog and print the result. Read-only and sandboxed: "
+                                       "SELECT/EXPLAIN/PRAGMA only, files outside the catalog's data, extensions and the network are refused.")
     query.add_argument("sql", help='e.g. "SELECT source, count(*) FROM sft GROUP BY 1"')
     query.add_argument("--db", help="catalog file (default: <home>/bagel.duckdb)")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format (default: table)")

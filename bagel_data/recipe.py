@@ -1,8 +1,10 @@
 """The declarative mix recipe (YAML): sources, caps, priorities, filters, benchmarks, thresholds,
 formats and seed. Parsed once into frozen dataclasses; everything downstream reads settings here.
 
-Free-form per-source `options`, and the `decontamination`, `mix` and `shards` sections, are kept
-as plain mappings so a new source or stage adds settings without touching this module.
+The raw YAML is checked against the typed schema in `bagel_data.recipe_schema` first (unknown
+keys, types, ranges, formats, converter modules, regexes): a bad recipe fails on load with one
+error naming the file, key path and value. Per-source `options`, and the `decontamination`,
+`mix` and `shards` sections, are then kept as plain mappings for the modules that read them.
 """
 
 from __future__ import annotations
@@ -137,7 +139,12 @@ def _source(name: str, raw: dict[str, Any]) -> SourceSpec:
     )
 
 
-def parse_recipe(raw: dict[str, Any], path: Path) -> Recipe:
+def parse_recipe(raw: dict[str, Any], path: Path, check_modules: bool = False) -> Recipe:
+    """The Recipe of a raw mapping, after the schema check (`check_modules`: converter modules and
+    benchmark kinds must exist too, as `load_recipe` requires; crafted test recipes skip that)."""
+    from bagel_data import recipe_schema
+
+    recipe_schema.check(raw, path, check_modules=check_modules)
     try:
         sources = {n: _source(n, r or {}) for n, r in (raw.get("sources") or {}).items()}
         benchmarks = {
@@ -184,7 +191,10 @@ def load_recipe(path: str | os.PathLike | None = None) -> Recipe:
     except OSError as exc:
         raise RecipeError(f"cannot read recipe {path}: {exc}") from exc
     except yaml.YAMLError as exc:
-        raise RecipeError(f"recipe {path} is not valid YAML: {exc}") from exc
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())
+        raise RecipeError(f"recipe {path} is not valid YAML: {where}{problem}") from exc
     if not isinstance(raw, dict):
         raise RecipeError(f"recipe {path} must be a mapping")
-    return parse_recipe(raw, path)
+    return parse_recipe(raw, path, check_modules=True)

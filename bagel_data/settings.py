@@ -28,6 +28,16 @@ class Settings:
         if self.mode == "mirror" and not self.mirror:
             raise ValueError("mode 'mirror' needs a mirror folder (BAGEL_DATA_MIRROR or resource config 'mirror')")
 
+    def check_folders(self) -> None:
+        """Raise ValueError unless the folders exist as this mode needs them: the mirror folder
+        (mirror mode, or samples mode with a mirror) and, when it exists already, the data home."""
+        if self.mirror is not None and self.mode in ("mirror", "samples"):
+            if not Path(self.mirror).is_dir():
+                what = "is not a folder" if Path(self.mirror).exists() else "does not exist"
+                raise ValueError(f"mirror folder {self.mirror} {what} (BAGEL_DATA_MIRROR or --mirror, mode {self.mode})")
+        if Path(self.home).exists() and not Path(self.home).is_dir():
+            raise ValueError(f"data home {self.home} is not a folder (BAGEL_DATA_HOME or --home)")
+
     @property
     def mirror_root(self) -> Path | None:
         """The folder laid out like the hub repos, or None in hub mode."""

@@ -42,7 +42,7 @@ def test_recipe_cap_rule_and_errors(tmp_path, recipe):
     assert recipe.effective_cap(spec, 74_999) is None and recipe.effective_cap(spec, 75_000) == 50_000
     bad = tmp_path / "bad.yaml"
     bad.write_text("sources:\n  x:\n    priority: 1\n")
-    with pytest.raises(RecipeError, match="source 'x': upstream needs"):
+    with pytest.raises(RecipeError, match="sources.x: missing required key 'upstream'"):
         load_recipe(bad)
     with pytest.raises(RecipeError, match="cannot read recipe"):
         load_recipe(tmp_path / "absent.yaml")

@@ -4,6 +4,10 @@ the recipe's benchmarks and write the contamination report (same columns as the 
 The text of a record is auto-detected: `instruction` (+ `input`), `prompt`, `question`, the first
 user turn (plus system prompt) of `messages` / `conversations` / `conversation` (role/content or
 from/value turns), else `text`, record by record; `--text-field` names the field instead.
+
+Nothing is skipped silently: malformed JSONL lines (and non-object JSON items) are counted and the
+first line numbers printed; records with no text are counted. A record's own `id` field (string or
+integer), when it has one, is its `row_key` in the report; otherwise `<file>:<line>`.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from bagel_data.settings import Settings
 from bagel_data.storage import Layout, write_parquet
 
 TURN_FIELDS = ("messages", "conversations", "conversation")
+ID_FIELD = "id"
+FIRST_SKIPPED = 10  # line numbers of skipped lines listed in the summary
 STRING_FIELDS = ("instruction", "prompt", "question", "text")
 USER_ROLES = ("user", "human")
 
@@ -92,17 +98,40 @@ def extract_texts(frame: pl.DataFrame, text_field: str | None = None) -> tuple[p
     return out.with_columns(ids.text_ids(out["text"]).alias("train_id")), " / ".join(fields)
 
 
-def read_input(path: Path) -> pl.DataFrame:
+def read_input(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(records with `__row_key` = `<file>:<line>`, skipped lines: row_key, reason, raw)."""
     if not path.is_file():
         raise ReadError(f"scan: input {path} does not exist or is not a file")
     name = path.name.lower().removesuffix(".gz")
     if not name.endswith((".jsonl", ".json", ".parquet")):
         raise ReadError(f"scan: {path.name} is neither JSONL nor Parquet (.jsonl, .json, .parquet, optionally .gz)")
     try:
-        frame, _bad = read_file(path, path.name)
+        frame, bad = read_file(path, path.name)
     except Exception as exc:  # noqa: BLE001 - any failure to parse the whole file is reported, with context
         raise ReadError(f"scan: cannot read {path}: {type(exc).__name__}: {exc}") from exc
-    return frame
+    return frame, bad
+
+
+def with_record_ids(frame: pl.DataFrame) -> pl.DataFrame:
+    """`__row_key` becomes the record's own `id` where it has one (a string or integer field)."""
+    dtype = frame.schema.get(ID_FIELD)
+    if dtype is None or not (dtype == pl.String or dtype.is_integer()):
+        return frame
+    own = pl.col(ID_FIELD).cast(pl.String)
+    return frame.with_columns(pl.when(own.is_null() | (own.str.strip_chars() == "")).then(pl.col("__row_key")).otherwise(own).alias("__row_key"))
+
+
+def skipped_lines(bad: pl.DataFrame) -> dict:
+    """Count, first line (or JSON array item) numbers and reasons of the records read_file set aside."""
+    if bad is None or not bad.height:
+        return {"count": 0, "first_lines": [], "reasons": {}}
+    numbers = bad["row_key"].str.extract(r":(\d+)$", 1).cast(pl.Int64, strict=False)
+    reasons = bad.group_by("reason").len().sort("reason")
+    return {
+        "count": bad.height,
+        "first_lines": numbers.drop_nulls().sort().head(FIRST_SKIPPED).to_list(),
+        "reasons": dict(zip(reasons["reason"].to_list(), reasons["len"].to_list())),
+    }
 
 
 def run_scan(
@@ -122,8 +151,8 @@ def run_scan(
         overrides.update(mode="mirror", mirror=Path(mirror))
     settings = Settings.from_env(**overrides)
     input_path = Path(input_path)
-    frame = read_input(input_path)
-    rows, field = extract_texts(frame, text_field)
+    frame, bad = read_input(input_path)
+    rows, field = extract_texts(with_record_ids(frame), text_field)
     rows = rows.with_columns(pl.lit(input_path.name).alias("source"))
     config = DecontamConfig.from_section({**recipe.decontamination, "enabled": True})
     if embedder is None and config.embedding:
@@ -138,6 +167,8 @@ def run_scan(
         "report": str(report_path),
         "text_field": field,
         "rows": rows.height,
+        "skipped": skipped_lines(bad),
+        "without_text": frame.height - rows.height,
         "contaminated_rows": stats["contaminated_rows"],
         "matches": report.height,
         "by_benchmark": dict(zip(by_benchmark["benchmark"].to_list(), by_benchmark["len"].to_list())),
@@ -163,6 +194,13 @@ def main(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"scanned {summary['rows']} rows of {summary['input']} (text from {summary['text_field']!r})")
+    skipped = summary["skipped"]
+    if skipped["count"]:
+        more = ", ..." if skipped["count"] > len(skipped["first_lines"]) else ""
+        reasons = "; ".join(f"{r}: {n}" for r, n in skipped["reasons"].items())
+        print(f"skipped {skipped['count']} malformed lines (lines {', '.join(map(str, skipped['first_lines']))}{more}; {reasons})")
+    if summary["without_text"]:
+        print(f"skipped {summary['without_text']} records with no text")
     print(f"contaminated rows: {summary['contaminated_rows']}; report: {summary['report']}")
     for bench, count in summary["by_benchmark"].items():
         print(f"  {bench}: {count}")

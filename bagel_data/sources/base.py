@@ -9,7 +9,6 @@ Polars expressions, and sets aside malformed or filtered rows with `split_reject
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -170,13 +169,15 @@ def conversation_checks(conversation: pl.Expr = pl.col("conversation")) -> list[
 # --- filters -------------------------------------------------------------------------------
 
 
-def refusal_regex(patterns: Sequence[str]) -> str:
-    """One case-insensitive regex matching any of the recipe's refusal patterns."""
-    return "(?i)" + "|".join(f"(?:{p})" for p in patterns) if patterns else r"(?!)"
+def refusal_regex(patterns: Sequence[str]) -> str | None:
+    """One case-insensitive regex matching any of the recipe's refusal patterns (None: no pattern)."""
+    return "(?i)" + "|".join(f"(?:{p})" for p in patterns) if patterns else None
 
 
 def is_refusal(text: pl.Expr, patterns: Sequence[str]) -> pl.Expr:
-    return text.fill_null("").str.contains(refusal_regex(patterns))
+    """True where `text` matches a refusal pattern; never, when the recipe lists none."""
+    regex = refusal_regex(patterns)
+    return pl.lit(False) if regex is None else text.fill_null("").str.contains(regex)
 
 
 def assistant_text(conversation: pl.Expr = pl.col("conversation")) -> pl.Expr:
@@ -191,11 +192,6 @@ def refusal_check(ctx: SourceContext, text: pl.Expr) -> list[tuple[str, pl.Expr]
     if not ctx.spec.filters.get("refusal"):
         return []
     return [("filter: refusal", is_refusal(text, ctx.recipe.refusal_patterns))]
-
-
-def validate_regex(patterns: Sequence[str]) -> None:
-    for p in patterns:
-        re.compile(p)
 
 
 # --- finishing -----------------------------------------------------------------------------

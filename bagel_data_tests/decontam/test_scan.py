@@ -38,6 +38,7 @@ def test_run_scan_on_jsonl_messages(tmp_path, samples_env):
     report = pl.read_parquet(tmp_path / "out" / "report.parquet")
     assert report.columns == REPORT.names
     assert summary["rows"] == 4 and summary["text_field"] == "messages"
+    assert summary["skipped"] == {"count": 1, "first_lines": [5], "reasons": {"malformed: invalid JSON (Expecting property name enclosed in double quotes)": 1}}
     found = dict(zip(report["row_key"], report["benchmark"]))
     assert found == {"train.jsonl:1": "truthfulqa", "train.jsonl:3": "gsm8k", "train.jsonl:4": "arc_challenge"}
     assert summary["contaminated_rows"] == 3 and summary["by_benchmark"] == {"arc_challenge": 1, "gsm8k": 1, "truthfulqa": 1}
@@ -105,5 +106,30 @@ def test_each_record_uses_the_field_it_has(tmp_path, samples_env):
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     summary = scan.run_scan(source, tmp_path / "r.parquet")
     assert summary["rows"] == 3 and summary["text_field"] == "instruction / prompt / conversations"
+    assert summary["skipped"]["count"] == 0 and summary["without_text"] == 0
     report = pl.read_parquet(tmp_path / "r.parquet")
     assert dict(zip(report["row_key"], report["method"])) == {"mixed.jsonl:1": "exact", "mixed.jsonl:2": "exact"}
+
+
+
+def test_skipped_lines_are_reported_and_record_ids_carried(tmp_path, samples_env, capsys):
+    """Malformed lines used to vanish silently; the report keyed rows by line even when the
+    records carry their own id."""
+    lines = [
+        json.dumps({"id": "rec-vikings", **ROWS[0]}),
+        "{not json",
+        json.dumps({"id": 17, **ROWS[2]}),
+        "[1, 2]",
+        json.dumps(ROWS[3]),  # no id: keyed by file and line
+        json.dumps({"id": "no-text", "messages": []}),
+        '{"id": "truncated',
+    ]
+    source = tmp_path / "ids.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = _args(input=str(source), report=str(tmp_path / "r.parquet"))
+    assert args.handler(args) == 0
+    out = capsys.readouterr().out
+    assert "scanned 3 rows" in out and "skipped 1 records with no text" in out
+    assert "skipped 3 malformed lines (lines 2, 4, 7; malformed: JSON line is not an object: 1; malformed: invalid JSON" in out
+    report = pl.read_parquet(tmp_path / "r.parquet")
+    assert dict(zip(report["row_key"], report["benchmark"])) == {"rec-vikings": "truthfulqa", "17": "gsm8k", "ids.jsonl:5": "arc_challenge"}

@@ -170,3 +170,90 @@ def test_manifest_json_is_whole_file(tmp_path):
     with catalog.connect(home / "bagel.duckdb") as con:
         assert con.execute("select product, json_array_length(manifest->'shards') from manifests").fetchall() == [("dpo", 1)]
         assert con.execute("select count(*) from mix_rows").fetchone() == (0,)
+
+
+# --- the sandbox: SQL from anyone reads the catalog's data and nothing else --------------------
+
+
+def _full_home(tmp_path):
+    """A data home with at least one file behind every view."""
+    from bagel_data.decontam.benchmarks import VIEWS as BENCHMARK_VIEWS
+
+    home = tmp_path / "home"
+    layout = Layout(home)
+    _write_mix(home, _sft_rows())
+    write_parquet(schema.empty(schema.DPO_OUTPUT), layout.output("dpo") / "part-00000.parquet")
+    for part, target in {**schema.NORMALIZED, "rejects": schema.REJECTS}.items():
+        write_parquet(schema.empty(target), layout.normalized("some_source", part))
+    write_parquet(schema.empty(BENCHMARK_VIEWS), layout.benchmark("mmlu"))
+    write_parquet(schema.empty(catalog.CONTAMINATION_MATCHES), layout.decontam_dir / "matches.parquet")
+    write_parquet(pl.DataFrame({"benchmark": ["mmlu"], "source": ["boolq"], "matches": [1]}).to_arrow(), layout.decontam_dir / "summary.parquet")
+    return home
+
+
+@pytest.mark.parametrize("inside_project", [True, False], ids=["relative-paths", "absolute-paths"])
+def test_every_view_still_reads_in_the_sandbox(tmp_path, monkeypatch, inside_project):
+    root = tmp_path if inside_project else tmp_path / "elsewhere"
+    home = _full_home(tmp_path)
+    statuses = catalog.refresh(home, root=root)
+    assert {s.name for s in statuses if s.state == "files"} == {v.name for v in catalog.VIEWS}
+    monkeypatch.chdir(home)  # not the project root
+    with catalog.connect(home / "bagel.duckdb", root=root) as con:
+        for name in [v.name for v in catalog.VIEWS] + list(catalog.DERIVED):
+            catalog.check_read_only(con, f"select count(*) from {name}")
+            assert con.execute(f"select count(*) from {name}").fetchone()[0] >= 0
+        assert con.execute("select count(*) from sft").fetchone() == (3,)
+        assert con.execute("select manifest->>'rows' from manifests where product = 'sft'").fetchone() == ("3",)
+        assert con.execute("select count(*) from mix_rows").fetchone() == (3,)
+
+
+HOSTILE_READS = [
+    "select * from read_text('/etc/hostname')",
+    "select * from read_csv('/etc/passwd', sep = ':')",
+    "select * from glob('/etc/*')",
+    "select * from read_text('{home}/output/../../outside.txt')",  # escapes an allowed folder
+    "select * from read_text('{home}/inside-home-but-not-a-view.txt')",
+    "select * from read_parquet('{home}/../outside.parquet')",
+    "attach '{home}/../other.duckdb' as other",
+    "select * from read_csv('https://example.com/data.csv')",
+    "install httpfs",
+    "load httpfs",
+    "set enable_external_access = true",
+    "set allowed_directories = ['/']",
+    "reset lock_configuration",
+]
+
+
+@pytest.mark.parametrize("sql", HOSTILE_READS)
+def test_sandbox_refuses_files_outside_the_views_extensions_and_settings(tmp_path, sql):
+    home = _full_home(tmp_path)
+    (tmp_path / "outside.txt").write_text("secret")
+    (home / "inside-home-but-not-a-view.txt").write_text("secret")
+    write_parquet(pl.DataFrame({"a": [1]}).to_arrow(), tmp_path / "outside.parquet")
+    catalog.refresh(home)
+    with catalog.connect(home / "bagel.duckdb") as con:
+        with pytest.raises(duckdb.Error, match="disabled|locked|Permission"):
+            con.execute(sql.format(home=home)).fetchall()
+
+
+@pytest.mark.parametrize("sql", [
+    "copy (select 1 as a) to '{shard}'",
+    "copy sft to '{shard}' (format parquet)",
+    "export database '{home}/output/sft'",
+    "select 1; copy (select 1 as a) to '{shard}'",
+    "create table t as select 1",
+    "insert into catalog values ('x', 'y', 1, 'files')",
+    "set threads = 1",
+    "checkpoint",
+])
+def test_statements_that_write_are_refused_and_the_shard_is_unchanged(tmp_path, sql):
+    home = _full_home(tmp_path)
+    catalog.refresh(home)
+    shard = Layout(home).output("sft") / "part-00000.parquet"
+    before = shard.read_bytes()
+    with catalog.connect(home / "bagel.duckdb") as con:
+        with pytest.raises(catalog.QueryRefused, match="not allowed"):
+            catalog.check_read_only(con, sql.format(shard=shard, home=home))
+        for allowed in ("describe sft", "show tables", "summarize sft", "from sft limit 1", "explain select * from sft", "pragma show_tables"):
+            catalog.check_read_only(con, allowed)
+    assert shard.read_bytes() == before

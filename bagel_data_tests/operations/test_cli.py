@@ -13,8 +13,10 @@ import subprocess
 import sys
 
 import polars as pl
+import yaml
 
 from bagel_data import cli, upstream
+from bagel_data.recipe import DEFAULT_RECIPE
 from bagel_data.settings import PROJECT_ROOT, Settings
 
 ARC_TRAIN = "allenai/ai2_arc/ARC-Challenge/train-00000-of-00001.parquet"
@@ -50,6 +52,45 @@ def test_bad_arguments_exit_2(capsys, clean_env):
     assert code == 2 and "needs a mirror folder" in err
     code, _, err = run(capsys, "status", "--mode", "samples", "--recipe", "/nonexistent/recipe.yaml")
     assert code == 2 and "cannot read recipe" in err
+
+
+def _cli(env_changes: dict, *argv: str) -> subprocess.CompletedProcess:
+    """The CLI in a fresh process (nothing imported yet, as a user runs it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BAGEL_DATA_")}
+    env.update(PYTHONPATH=str(PROJECT_ROOT), **env_changes)
+    return subprocess.run([sys.executable, "-m", "bagel_data.cli", *argv], capture_output=True, text=True, env=env, check=False)
+
+
+def test_settings_errors_exit_2_with_one_line(tmp_path):
+    """These used to print a traceback (importing the definitions built them first) and exit 1; a
+    missing mirror failed every observation and source step, one by one."""
+    home = str(tmp_path / "home")
+    recipe = tmp_path / "recipe.yaml"
+    recipe.write_text(DEFAULT_RECIPE.read_text(encoding="utf-8").replace("    priority: 3\n    options: {letter_only_probability: 0.5}", "    module: ai2_ark\n    priority: 3\n    options: {letter_only_probability: 0.5}", 1))
+    cases = [
+        ({"BAGEL_DATA_MODE": "bogus"}, ["build", "--list"], "unknown mode 'bogus'"),
+        ({"BAGEL_DATA_MODE": "mirror"}, ["status"], "mode 'mirror' needs a mirror folder"),
+        ({"BAGEL_DATA_MODE": "mirror", "BAGEL_DATA_MIRROR": str(tmp_path / "no-such-mirror")}, ["build"], f"mirror folder {tmp_path / 'no-such-mirror'} does not exist"),
+        ({"BAGEL_DATA_RECIPE": str(recipe)}, ["build", "--list"], f"recipe {recipe}: sources.ai2_arc.module: no converter module bagel_data.sources.ai2_ark (did you mean 'ai2_arc'?)"),
+    ]
+    for env, argv, message in cases:
+        done = _cli({"BAGEL_DATA_HOME": home, **env}, *argv)
+        assert done.returncode == 2 and done.stdout == "", (argv, done.stdout, done.stderr[-2000:])
+        lines = done.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"bagel-data {argv[0]}: error: {message}"), lines
+    assert not (tmp_path / "home").exists()  # nothing was built
+
+
+def test_bad_recipes_exit_2_from_build_list(capsys, ops_env):
+    raw = yaml.safe_load(ops_env["recipe_path"].read_text(encoding="utf-8"))
+    raw["decontamination"]["ngram"]["threshold"] = 2.0
+    ops_env["recipe_path"].write_text(yaml.safe_dump(raw), encoding="utf-8")
+    code, out, err = run(capsys, "build", "--list")
+    assert code == 2 and out == ""
+    assert err.strip() == f"bagel-data build: error: recipe {ops_env['recipe_path']}: decontamination.ngram.threshold: must be in [0, 1], got 2.0"
+    ops_env["recipe_path"].write_text("sources: [\n", encoding="utf-8")
+    code, _, err = run(capsys, "build", "--list")
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "is not valid YAML: line 2, column 1:" in err
 
 
 def test_build_list_resolves_selections(capsys, ops_env):
@@ -152,6 +193,30 @@ def test_query_prints_tables_csv_and_clear_errors(capsys, ops_env):
     assert code == 2 and "syntax error" in err.lower()
     code, _, err = run(capsys, "query", "create table t as select 1")  # the catalog opens read-only
     assert code == 2 and "read-only" in err.lower()
+
+
+def test_query_cannot_write_read_other_files_or_load_extensions(capsys, ops_env):
+    """Each of these used to work: COPY overwrote a live file (exit 0), read_text read any file,
+    INSTALL reached for the network."""
+    assert run(capsys, "build", "sources/ai2_arc", "duckdb_catalog", "--no-observe")[0] == 0
+    live = ops_env["home"] / "normalized" / "ai2_arc" / "instructions.parquet"
+    before = live.read_bytes()
+    attacks = {
+        f"copy (select 1 as a) to '{live}'": "COPY statements are not allowed",
+        "copy (select 1 as a) to 'data/output/sft/part-00000.parquet'": "COPY statements are not allowed",
+        "select * from read_text('/etc/hostname')": "Permission Error",
+        f"select * from read_text('{ops_env['recipe_path']}')": "Permission Error",
+        "install httpfs": "LOAD statements are not allowed",
+        "load httpfs": "LOAD statements are not allowed",
+        "select * from read_parquet('https://huggingface.co/x.parquet')": "Permission Error",
+        "set enable_external_access = true": "SET statements are not allowed",
+    }
+    for sql, why in attacks.items():
+        code, out, err = run(capsys, "query", sql)
+        assert code == 2 and why in err and err.startswith("bagel-data query: error: query failed"), (sql, err)
+    assert live.read_bytes() == before
+    code, out, _ = run(capsys, "query", "--format", "csv", "select count(*) as n from instructions")
+    assert code == 0 and int(out.splitlines()[1]) > 0
 
 
 def test_scan_command(capsys, clean_env):
