@@ -227,7 +227,11 @@ OPTIONS: dict[str, Type] = {
     **{name: Text() for name in ("prompt_prefix", "prompt_template", "system", "first_message_prefix", "extended_category", "split", "mirror_file", "url_file")},
     **{name: STRINGS for name in ("rewrite_categories", "sft_models", "score_fields", "unknown_phrases", "benchmarks")},
     **{name: Text(regex=True) for name in ("open_model_size_pattern", "marker_pattern")},
-    "trim_unanswered": Bool(),
+    **{name: Bool() for name in ("trim_unanswered", "dedupe", "drop_textless", "use_input")},
+    "greeting": Text(choices=("replace", "append")),  # pippa
+    "refusal_scope": Text(choices=("all", "responses")),  # pippa
+    "quote_cleanup": Text(choices=("original", "dangling")),  # emobank
+    "vad_as": Text(choices=("strings", "numbers")),  # emobank
     "chosen_correctness": Int(lo=0, hi=4),  # HelpSteer ratings are 0-4
     "min_score_chosen": Num(lo=0),
     "books": MapOf(Text(nonempty=True), key=Int(lo=1), nullable=False),
@@ -272,6 +276,7 @@ DECONTAMINATION = Fields(  # bagel_data/decontam/config.py
         "rare_df": Fraction(),
         "min_information": Num(lo=0),
         "short_information": Num(lo=0),
+        "hash_partitions": MapOf(Positive(), nullable=False),  # source -> decontamination steps (bagel_data/decontam/run.py)
         "ngram": Fields({"n": Positive(), "min_tokens": Int(lo=0), "max_df": Fraction(), "threshold": Fraction()}),
         "embedding": Fields(
             {
