@@ -150,6 +150,7 @@ def run_scan(
     if mirror:
         overrides.update(mode="mirror", mirror=Path(mirror))
     settings = Settings.from_env(**overrides)
+    settings.check_folders()  # a missing mirror: one error up front, not one per benchmark
     input_path = Path(input_path)
     frame, bad = read_input(input_path)
     rows, field = extract_texts(with_record_ids(frame), text_field)

@@ -93,6 +93,9 @@ def test_handler_clear_errors(tmp_path, samples_env, capsys):
     field = _args(input=str(tmp_path / "t.jsonl"), report=str(tmp_path / "r.parquet"), text_field="prompt")
     assert field.handler(field) == 2
     assert "no text field prompt" in capsys.readouterr().err
+    no_mirror = _args(input=str(tmp_path / "t.jsonl"), report=str(tmp_path / "r.parquet"), mirror=str(tmp_path / "no-mirror"))
+    assert no_mirror.handler(no_mirror) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [f"error: mirror folder {tmp_path / 'no-mirror'} does not exist (BAGEL_DATA_MIRROR or --mirror, mode mirror)"]
     assert not (tmp_path / "r.parquet").exists()
 
 
