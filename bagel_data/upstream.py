@@ -3,8 +3,9 @@
 - hub mode: the dataset repo's commit sha at the recipe revision (`HfApi().dataset_info`);
   a non-hub origin (a `url` in the recipe) is versioned by the HTTP ETag / Last-Modified of
   each data file (its bytes hashed when the server gives neither).
-- mirror and samples modes: a content hash of the files `resolve_files` picks, so editing,
-  adding or removing one file changes the version and nothing else does.
+- mirror and samples modes: a content hash of the files `resolve_files` picks (datasets' own
+  resolution, see `reading/mirror.py`), so editing, adding or removing one file changes the
+  version and nothing else does; a path leaving the mirror folder is an error here too.
 
 One source may read several inputs (`inputs:` in the recipe); its version combines theirs.
 Digests of unchanged files (same size and mtime) are kept in a small per-entry cache under
@@ -20,7 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bagel_data.reading.mirror import readme_configs, resolve_files
+from bagel_data.reading.mirror import check_inside, readme_configs, resolve_files
 from bagel_data.recipe import BenchmarkSpec, Recipe, SourceSpec, Upstream
 from bagel_data.settings import Settings
 from bagel_data.storage import Layout, write_json
@@ -95,7 +96,10 @@ def _undescribed(repo_dir: Path, up: Upstream) -> bool:
 
 
 def _all_files(repo_dir: Path) -> list[Path]:
-    return sorted(p for p in repo_dir.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(repo_dir).parts))
+    files = sorted(p for p in repo_dir.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.relative_to(repo_dir).parts))
+    for path in files:  # a symlink pointing out of the folder is not hashed: it is an error
+        check_inside(path, repo_dir, "file")
+    return files
 
 
 def mirror_version(up: Upstream, root: Path, name: str = "main", cache: DigestCache | None = None) -> InputVersion:
@@ -104,11 +108,14 @@ def mirror_version(up: Upstream, root: Path, name: str = "main", cache: DigestCa
     id) is hashed whole: a change anywhere in it counts, so nothing the converter reads is missed."""
     repo_dir = root / up.repo
     try:
-        files = resolve_files(repo_dir, up)
+        try:
+            files = resolve_files(repo_dir, up, root)
+        except FileNotFoundError:
+            files = _all_files(repo_dir) if repo_dir.is_dir() and _undescribed(repo_dir, up) else []
+            if not files:
+                raise
     except (FileNotFoundError, ValueError) as exc:
-        files = _all_files(repo_dir) if repo_dir.is_dir() and _undescribed(repo_dir, up) else []
-        if not files:
-            raise UpstreamError(f"input {name!r} ({up.repo}, config {up.config}, split {up.split}): {exc}") from exc
+        raise UpstreamError(f"input {name!r} ({up.repo}, config {up.config}, split {up.split}): {exc}") from exc
     cache = cache or DigestCache(None)
     parts, rel, total = [], [], 0
     for path in files:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polars as pl
 
-from bagel_data.reading.mirror import resolve_files
+from bagel_data.reading.mirror import check_pattern, load_arguments, resolve_files
 from bagel_data.reading.readers import read_file
 from bagel_data.recipe import Upstream
 from bagel_data.settings import Settings
@@ -48,7 +48,7 @@ def _read_files(files: list[Path], root: Path, up: Upstream, what: str, mode: st
 def _read_mirror(up: Upstream, root: Path, what: str, mode: str) -> RawData:
     repo_dir = root / up.repo
     try:
-        files = resolve_files(repo_dir, up)
+        files = resolve_files(repo_dir, up, root)
     except (FileNotFoundError, ValueError) as exc:
         raise ReadError(f"{what}: {exc} (mode {mode}, dataset {up.repo}, config {up.config}, split {up.split})") from exc
     return _read_files(files, repo_dir, up, what, mode)
@@ -59,6 +59,11 @@ def _read_url(up: Upstream, cache: Path, what: str) -> RawData:
     repo_dir = cache / "downloads" / up.repo
     files = []
     for name in up.data_files:
+        try:
+            check_pattern(up.repo, "repo")
+            check_pattern(name, "recipe data_files path")
+        except ValueError as exc:
+            raise ReadError(f"{what}: {exc} (mode hub)") from exc
         target = repo_dir / name
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -73,12 +78,14 @@ def _read_url(up: Upstream, cache: Path, what: str) -> RawData:
 
 
 def _read_hub(up: Upstream, what: str) -> RawData:
+    """`load_dataset(id, config, split=..., revision=...)` as the original called it; `data_files`
+    only where the recipe names files (see `load_arguments` for the parquet-conversion branch)."""
     import datasets  # heavy import, only in hub mode
 
+    args = load_arguments(up)
+    name = args.pop("name")
     try:
-        ds = datasets.load_dataset(
-            up.repo, up.config, split=up.split, revision=up.revision, data_files=list(up.data_files) or None
-        )
+        ds = datasets.load_dataset(up.repo, name, split=up.split, revision=up.revision, **args)
     except Exception as exc:  # noqa: BLE001
         raise ReadError(f"{what}: cannot load {up.repo}@{up.revision} config {up.config} split {up.split} (mode hub): {exc}") from exc
     frame = pl.from_arrow(ds.data.table)

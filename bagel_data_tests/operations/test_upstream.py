@@ -204,3 +204,24 @@ def test_converter_can_declare_what_it_reads(ops_env, tmp_path, monkeypatch):
     assert [i.name for i in version.inputs] == ["train", "test"]
     _edit_first_question(mirror / "allenai/ai2_arc/ARC-Challenge/test-00000-of-00001.parquet")
     assert upstream.version_of("sources", spec, settings).version != version.version
+
+
+def test_observation_never_hashes_a_file_outside_the_mirror(ops_env, tmp_path):
+    """Resolved through the same checks as reading: a symlink out of the mirror is an error, for a
+    described repo and for a folder hashed whole alike."""
+    recipe, mirror = ops_env["recipe"], ops_env["mirror"]
+    settings = _settings(mirror, tmp_path)
+    outside = tmp_path / "outside.parquet"
+    shutil.move(mirror / ARC_TRAIN, outside)
+    (mirror / ARC_TRAIN).symlink_to(outside)
+    with pytest.raises(upstream.UpstreamError, match=r"input 'main' .*train-00000-of-00001.parquet points outside the mirror folder"):
+        upstream.version_of("sources", recipe.sources["ai2_arc"], settings)
+
+    books = mirror / "gutenberg"
+    books.mkdir()
+    (books / "12-0.txt").write_text("Through the Looking-Glass")
+    (tmp_path / "notes.md").write_text("private")
+    (books / "notes.md").symlink_to(tmp_path / "notes.md")
+    spec = SourceSpec("books", "gutenberg", Upstream(repo="gutenberg", reader="text", url="https://example.invalid/"))
+    with pytest.raises(upstream.UpstreamError, match=r"notes.md points outside the mirror folder"):
+        upstream.version_of("sources", spec, settings)

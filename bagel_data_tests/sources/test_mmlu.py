@@ -62,6 +62,9 @@ def test_real_mmlu_dev_csvs_through_mirror(realdata, mirror, mirror_settings):
     target = mirror / "cais" / "mmlu" / TRAIN_FILE
     target.parent.mkdir(parents=True)
     pq.write_table(pa.Table.from_pylist(rows), target)
+    # as on the hub, the README names the split (datasets' conventions would read "auxiliary_train-*" as "train")
+    readme = "---\nconfigs:\n- config_name: all\n  data_files:\n  - split: auxiliary_train\n    path: all/auxiliary_train-*\n---\n"
+    (mirror / "cais" / "mmlu" / "README.md").write_text(readme, encoding="utf-8")
     parts = convert("mmlu", mirror_settings, options={"letter_only_probability": 0.0})
     out = parts["instructions"]
     # one dev question appears twice in the real files

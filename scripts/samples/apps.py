@@ -1,4 +1,6 @@
-"""codeparrot/apps sample: train.jsonl at the repo root, as on the hub (the loading script reads it).
+"""codeparrot/apps sample, laid out as the repo's parquet conversion (refs/convert/parquet): config
+"all" at all/train/0000.parquet, and config "introductory" (its introductory rows) beside it. The
+repo's main branch is a loading script over train.jsonl, which datasets 5 no longer runs.
 
 Rows are made up in the real field layout (problem_id int, solutions and input_output JSON strings).
 Awkward rows: no solutions ("" as upstream, and "[]"), a Python-repr list that is not JSON, an
@@ -11,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from samples._util import write_jsonl
+from samples._util import write_parquet
 
 IO = json.dumps({"inputs": ["3\n1 2 3\n"], "outputs": ["6\n"]})
 
@@ -61,4 +63,6 @@ TRAIN = [
 
 
 def write(root: Path) -> None:
-    write_jsonl(TRAIN, root / "codeparrot" / "apps" / "train.jsonl")
+    repo = root / "codeparrot" / "apps"
+    write_parquet(TRAIN, repo / "all" / "train" / "0000.parquet")
+    write_parquet([r for r in TRAIN if r["difficulty"] == "introductory"], repo / "introductory" / "train" / "0000.parquet")

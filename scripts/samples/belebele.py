@@ -1,6 +1,8 @@
 """facebook/belebele sample: one JSON Lines file per language under data/ (data/<lang>.jsonl), fields
 link, question_number (int), flores_passage, question, mc_answer1..4, correct_answer_num (a string),
-dialect, ds; README configs name one config per language with a single "test" split, as on the hub.
+dialect, ds; the README's default config has one split per language, the layout bagel v0.2 read
+(`load_dataset("facebook/belebele")` gave one split per language; the hub later moved to one config
+per language with a "test" split).
 
 Three languages; eng_Latn holds the awkward rows: an integer correct_answer_num, a duplicate, a
 long passage, and malformed ones (answer number 5, empty passage, empty correct answer text, a
@@ -87,4 +89,4 @@ def write(root: Path) -> None:
     write_jsonl(english(), repo / "data" / "eng_Latn.jsonl")
     write_jsonl([item("fra_Latn", *r) for r in FRENCH], repo / "data" / "fra_Latn.jsonl")
     write_jsonl([item("zho_Hans", *r) for r in CHINESE], repo / "data" / "zho_Hans.jsonl")
-    write_readme(repo, [{"config_name": lang, "data_files": [{"split": "test", "path": f"data/{lang}.jsonl"}]} for lang in LANGUAGES], "belebele")
+    write_readme(repo, [{"config_name": "default", "data_files": [{"split": lang, "path": f"data/{lang}.jsonl"} for lang in LANGUAGES]}], "belebele")
