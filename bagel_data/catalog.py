@@ -30,6 +30,7 @@ import pyarrow as pa
 
 from bagel_data import schema
 from bagel_data.decontam.report import REPORT
+from bagel_data.mix.select import RULES
 from bagel_data.settings import PROJECT_ROOT
 
 CONTAMINATION_MATCHES = REPORT  # the empty view has the real report's columns
@@ -98,6 +99,13 @@ DERIVED = {
         FROM manifests m, json_each(m.manifest -> 'rows_by_source_format') s, json_each(s.value) f
         ORDER BY 1, 2, 3
         """,
+        ("manifests",),
+    ),
+    "fidelity": (
+        "rows per product and source after each selection rule, in the order sources were taken",
+        "SELECT f.value->>'product' AS product, f.value->>'source' AS source, CAST(f.value->>'priority' AS INTEGER) AS priority, "
+        + ", ".join(f"CAST(f.value->>'{c}' AS BIGINT) AS {c}" for c in ("rows_in", *(f"after_{r}" for r in RULES)))
+        + " FROM manifests m, json_each(m.manifest -> 'fidelity') f ORDER BY product, CAST(f.key AS INTEGER)",
         ("manifests",),
     ),
 }

@@ -93,12 +93,6 @@ class Recipe:
     def enabled_sources(self) -> list[SourceSpec]:
         return [s for s in self.sources.values() if s.enabled]
 
-    def effective_cap(self, spec: SourceSpec, rows: int) -> int | None:
-        """The recipe cap, else the default rule (sources of >= threshold rows sampled to default_cap)."""
-        if spec.cap is not None:
-            return spec.cap
-        return self.default_cap if rows >= self.default_cap_threshold else None
-
 
 def _upstream(raw: Any, where: str) -> Upstream:
     if not isinstance(raw, dict) or "repo" not in raw:

@@ -38,8 +38,7 @@ def test_conform_reports_missing_columns_and_nulls():
 
 
 def test_recipe_cap_rule_and_errors(tmp_path, recipe):
-    spec = recipe.sources["ai2_arc"]
-    assert recipe.effective_cap(spec, 74_999) is None and recipe.effective_cap(spec, 75_000) == 50_000
+    assert (recipe.default_cap_threshold, recipe.default_cap) == (75_000, 50_000)
     bad = tmp_path / "bad.yaml"
     bad.write_text("sources:\n  x:\n    priority: 1\n")
     with pytest.raises(RecipeError, match="sources.x: missing required key 'upstream'"):

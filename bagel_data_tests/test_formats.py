@@ -6,32 +6,55 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from bagel_data.formats import render_completion, render_prompt
+from bagel_data.formats import render_completion, render_dpo_prompt, render_prompt
 from bagel_data.formats.expand import assign_formats, expand_instructions, expand_preferences, expand_texts
 from bagel_data.formats.templates import DEFAULT_SYSTEM, VICUNA_DEFAULT_SYSTEM
 
-PRE = "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n"
+PRE = "Below is an instruction that describes a task.  Write a response that appropriately completes the request."
 
+# Pinned to what jondurbin/bagel @6bccff6 (`bagel/data.py`) renders, byte for byte. The
+# original's input + output equals our prompt + completion; vicuna's boundary space moves from
+# the prompt's end to the completion's start, and llama-2's completion starts with the space the
+# separately tokenized output began with (sentencepiece word start).
 GOLDEN_SINGLE = {
     # (format, system) -> prompt for user "What is 2+2?"
-    ("alpaca", None): PRE + "### Instruction:\nWhat is 2+2?\n### Response:\n",
-    ("alpaca", "Be terse."): PRE + "### Instruction:\nBe terse.\nWhat is 2+2?\n### Response:\n",
+    ("alpaca", None): PRE + "\n\n### Instruction: \nWhat is 2+2?\n\n### Response:\n",
+    ("alpaca", "Be terse."): PRE + "\n\n### Instruction: \nBe terse.\n\nWhat is 2+2?\n\n### Response:\n",
     ("vicuna", None): "USER: What is 2+2?\nASSISTANT:",
     ("vicuna", "Be terse."): "Be terse.\nUSER: What is 2+2?\nASSISTANT:",
-    ("chatml", None): "<s>user\nWhat is 2+2?\n</s>\n<s>assistant\n",
-    ("chatml", "Be terse."): "<s>system\nBe terse.\n</s>\n<s>user\nWhat is 2+2?\n</s>\n<s>assistant\n",
+    ("chatml", None): "user\nWhat is 2+2?\n</s>\n<s>assistant\n",
+    ("chatml", "Be terse."): "system\nBe terse.\n</s>\n<s>user\nWhat is 2+2?\n</s>\n<s>assistant\n",
     ("llama2", None): "[INST] What is 2+2? [/INST]",
     ("llama2", "Be terse."): "[INST] <<SYS>>\nBe terse.\n<</SYS>>\n\nWhat is 2+2? [/INST]",
 }
 
-GOLDEN_COMPLETION = {"alpaca": "4", "vicuna": " 4", "chatml": "4\n</s>", "llama2": " 4"}
+GOLDEN_COMPLETION = {"alpaca": "4", "vicuna": " 4", "chatml": "4", "llama2": " 4"}
 
 GOLDEN_HISTORY = {
     # second assistant turn of: system "Be terse.", Hi / Hello / And 2+2? / 4
-    "alpaca": PRE + "### Instruction:\nBe terse.\nHi\n### Response:\nHello\n### Instruction:\nAnd 2+2?\n### Response:\n",
+    "alpaca": PRE + "\n\n### Instruction: \nBe terse.\n\nHi\n\n### Response:\nHello\n\n### Instruction: \nAnd 2+2?\n\n### Response:\n",
     "vicuna": "Be terse.\nUSER: Hi\nASSISTANT: Hello\nUSER: And 2+2?\nASSISTANT:",
-    "chatml": "<s>system\nBe terse.\n</s>\n<s>user\nHi\n</s>\n<s>assistant\nHello\n</s>\n<s>user\nAnd 2+2?\n</s>\n<s>assistant\n",
+    "chatml": "system\nBe terse.\n</s>\n<s>user\nHi\n</s>\n<s>assistant\nHello\n</s>\n<s>user\nAnd 2+2?\n</s>\n<s>assistant\n",
     "llama2": "[INST] <<SYS>>\nBe terse.\n<</SYS>>\n\nHi [/INST] Hello </s><s>[INST] And 2+2? [/INST]",
+}
+
+# the same conversation with untidy whitespace: each format strips what the original stripped
+# (alpaca/vicuna both sides, chatml the right side, llama-2 neither the system prompt nor the
+# first user turn nor the final answer)
+UNTIDY = (" Be terse. ", [("  Hi  \n", "\n Hello \n")], " And 2+2? ", "\n 4 \n")
+GOLDEN_UNTIDY = {
+    "alpaca": (PRE + "\n\n### Instruction: \nBe terse.\n\nHi\n\n### Response:\nHello\n\n### Instruction: \nAnd 2+2?\n\n### Response:\n", "4 \n"),
+    "vicuna": ("Be terse.\nUSER: Hi\nASSISTANT: Hello\nUSER: And 2+2?\nASSISTANT:", " 4 \n"),
+    "chatml": ("system\n Be terse.\n</s>\n<s>user\n  Hi\n</s>\n<s>assistant\n\n Hello\n</s>\n<s>user\n And 2+2?\n</s>\n<s>assistant\n", "4 \n"),
+    "llama2": ("[INST] <<SYS>>\n Be terse. \n<</SYS>>\n\n  Hi  \n [/INST] Hello </s><s>[INST] And 2+2? [/INST]", " \n 4 \n"),
+}
+
+# DPO: the original's prompt for the user prompt alone (no boundary move), raw answers
+GOLDEN_DPO = {
+    "alpaca": PRE + "\n\n### Instruction: \nName a color.\n\n### Response:\n",
+    "vicuna": "USER: Name a color.\nASSISTANT: ",
+    "chatml": "user\nName a color.\n</s>\n<s>assistant\n",
+    "llama2": "[INST] Name a color. [/INST]",
 }
 
 FORMATS = ["alpaca", "vicuna", "chatml", "llama2"]
@@ -50,6 +73,22 @@ def test_completion_bytes(fmt):
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_multi_turn_history_bytes(fmt):
     assert render_prompt(fmt, "Be terse.", [("Hi", "Hello")], "And 2+2?") == GOLDEN_HISTORY[fmt]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_whitespace_is_stripped_as_the_original_did(fmt):
+    system, history, user, answer = UNTIDY
+    assert (render_prompt(fmt, system, history, user), render_completion(fmt, answer)) == GOLDEN_UNTIDY[fmt]
+    frame = pl.DataFrame({"id": ["u"], "source": ["s"], "system": [system], "conversation": [_conv(*history[0], user, answer)]})
+    last = expand_instructions(frame, [fmt], seed=1, default_system_probability=0.0).row(1, named=True)
+    assert (last["prompt"], last["completion"]) == GOLDEN_UNTIDY[fmt], "vectorized expansion strips the same"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_no_literal_bos_at_prompt_start_nor_eos_at_completion_end(fmt):
+    for prompt in [*(GOLDEN_SINGLE[(fmt, s)] for s in (None, "Be terse.")), GOLDEN_HISTORY[fmt], GOLDEN_DPO[fmt]]:
+        assert not prompt.startswith("<s>")
+    assert not render_completion(fmt, "4").endswith("</s>")
 
 
 def test_braces_and_placeholders_in_content_are_literal():
@@ -96,10 +135,12 @@ def test_messages_hold_system_and_history(rows):
 
 
 def test_default_system_coin_is_seeded_by_row_id(rows):
-    always = expand_instructions(rows, ["vicuna", "alpaca"], seed=7, default_system_probability=1.0)
+    always = expand_instructions(rows, FORMATS, seed=7, default_system_probability=1.0)
     r2 = always.filter(pl.col("id") == "r2")
     assert r2.filter(pl.col("format") == "vicuna")["prompt"][0] == VICUNA_DEFAULT_SYSTEM + "\nUSER: Q\nASSISTANT:"
-    assert r2.filter(pl.col("format") == "alpaca")["prompt"][0] == PRE + "### Instruction:\n" + DEFAULT_SYSTEM + "\nQ\n### Response:\n"
+    assert r2.filter(pl.col("format") == "chatml")["prompt"][0] == "system\n" + DEFAULT_SYSTEM + "\n</s>\n<s>user\nQ\n</s>\n<s>assistant\n"
+    assert r2.filter(pl.col("format") == "llama2")["prompt"][0].startswith("[INST] <<SYS>>\n" + DEFAULT_SYSTEM + "\n<</SYS>>")
+    assert r2.filter(pl.col("format") == "alpaca")["prompt"][0] == PRE + "\n\n### Instruction: \nQ\n\n### Response:\n", "alpaca never gets a default"
     vicuna_messages = r2.filter(pl.col("format") == "vicuna")["messages"][0].to_list()
     assert vicuna_messages[0] == {"role": "system", "content": VICUNA_DEFAULT_SYSTEM}, "messages agree with the prompt"
     # an explicit system prompt is never replaced
@@ -109,14 +150,22 @@ def test_default_system_coin_is_seeded_by_row_id(rows):
     many = pl.DataFrame({"id": [f"id{i}" for i in range(400)], "source": "s", "system": None, "conversation": [_conv("q", "a")] * 400})
     share = expand_instructions(many, ["vicuna"], seed=7, default_system_probability=0.5)["prompt"].str.starts_with(VICUNA_DEFAULT_SYSTEM).mean()
     assert 0.4 < share < 0.6
+    # one coin per (row id, format): the formats decide independently
+    flags = {f: expand_instructions(many, [f], seed=7, default_system_probability=0.5)["messages"].list.len() == 3 for f in ("vicuna", "chatml", "llama2")}
+    assert 0.35 < (flags["vicuna"] == flags["chatml"]).mean() < 0.65 and 0.35 < (flags["chatml"] == flags["llama2"]).mean() < 0.65
 
 
 def test_dpo_prompts_and_text_rows():
     pairs = pl.DataFrame({"id": ["p"], "source": ["u"], "system": [None], "prompt": ["Name a color."], "chosen": ["Blue."], "rejected": ["No."]})
     out = expand_preferences(pairs, FORMATS, seed=1, default_system_probability=0.0)
     got = {r["format"]: (r["prompt"], r["chosen"], r["rejected"]) for r in out.iter_rows(named=True)}
-    assert got["llama2"] == ("[INST] Name a color. [/INST]", " Blue.", " No.")
-    assert got["chatml"] == ("<s>user\nName a color.\n</s>\n<s>assistant\n", "Blue.\n</s>", "No.\n</s>")
+    assert got == {f: (GOLDEN_DPO[f], "Blue.", "No.") for f in FORMATS}
+    assert all(render_dpo_prompt(f, None, "Name a color.") == GOLDEN_DPO[f] for f in FORMATS)
+    with_system = pairs.with_columns(pl.lit("Be terse.").alias("system"))
+    dropped = expand_preferences(with_system, ["vicuna"], seed=1, default_system_probability=0.0)
+    assert dropped["prompt"][0] == GOLDEN_DPO["vicuna"], "as the original: a pair's own system prompt is not rendered"
+    kept = expand_preferences(with_system, ["vicuna"], seed=1, default_system_probability=0.0, own_system=True)
+    assert kept["prompt"][0] == "Be terse.\n" + GOLDEN_DPO["vicuna"]
     texts = expand_texts(pl.DataFrame({"id": ["t"], "source": ["g"], "text": ["Chapter 1\nIt was."]}))
     assert texts.row(0, named=True)["prompt"] == "" and texts.row(0, named=True)["format"] == "text"
 

@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from bagel_data import ids
-from bagel_data.formats.templates import get_format
+from bagel_data.formats.templates import PY_WHITESPACE, get_format
 
 TEXT_FORMAT = "text"
 
@@ -24,19 +24,49 @@ def _apply(template: str, placeholder: str, value: pl.Expr) -> pl.Expr:
     return pl.concat_str([pl.lit(before), value, pl.lit(after)])
 
 
-def default_system_flags(row_ids: pl.Series, seed: int, probability: float) -> pl.Series:
-    """Per row id: does a row without a system prompt get the format's default one?"""
-    return pl.Series("__default_system", ids.coins(row_ids, seed, "default_system") < probability)
+def _strip(value: pl.Expr, side: str) -> pl.Expr:
+    """Strip as Python's str.strip/rstrip/lstrip did in the original (same whitespace set)."""
+    if side == "both":
+        return value.str.strip_chars(PY_WHITESPACE)
+    if side == "right":
+        return value.str.strip_chars_end(PY_WHITESPACE)
+    if side == "left":
+        return value.str.strip_chars_start(PY_WHITESPACE)
+    return value
 
 
-def _system_expr(fmt_name: str) -> pl.Expr:
+def default_system_flags(row_ids: pl.Series, seed: int, probability: float, fmt: str) -> pl.Series:
+    """Per (row id, format): does a row without a system prompt get the format's default one?
+    Always False for a format without a default (alpaca)."""
+    if get_format(fmt).default_system is None:
+        return pl.Series("__default_system", [False] * len(row_ids), dtype=pl.Boolean)
+    return pl.Series("__default_system", ids.coins(row_ids, seed, f"default_system:{fmt}") < probability)
+
+
+def _system_expr(fmt_name: str, own_system: bool = True) -> pl.Expr:
+    """The system prompt a row uses in a format: its own, else the coin's default, else none."""
     f = get_format(fmt_name)
-    return pl.when(pl.col("system").is_not_null()).then(pl.col("system")).when(pl.col("__default_system")).then(pl.lit(f.default_system)).otherwise(None)
+    default = pl.when(pl.col("__default_system")).then(pl.lit(f.default_system)).otherwise(None) if f.default_system else pl.lit(None, dtype=pl.String)
+    if not own_system:
+        return default
+    return pl.when(pl.col("system").is_not_null()).then(pl.col("system")).otherwise(default)
 
 
 def _start_expr(fmt_name: str) -> pl.Expr:
     f = get_format(fmt_name)
-    return pl.when(pl.col("__sys").is_null()).then(pl.lit(f.start)).otherwise(_apply(f.start_with_system, "system", pl.col("__sys")))
+    system = _strip(pl.col("__sys"), f.strips.system)
+    return pl.when(pl.col("__sys").is_null()).then(pl.lit(f.start)).otherwise(_apply(f.system, "system", system))
+
+
+def _first_user_expr(fmt_name: str, content: pl.Expr) -> pl.Expr:
+    f = get_format(fmt_name)
+    text = _strip(content, f.strips.first_user)
+    return pl.when(pl.col("__sys").is_null()).then(_apply(f.first_user, "content", text)).otherwise(_apply(f.first_user_after_system, "content", text))
+
+
+def _completion_expr(fmt_name: str, content: pl.Expr) -> pl.Expr:
+    f = get_format(fmt_name)
+    return _apply(f.completion, "content", _strip(content, f.strips.completion))
 
 
 def _format_filter(frame: pl.DataFrame, format_column: str | None, name: str) -> pl.DataFrame:
@@ -48,11 +78,9 @@ def _format_filter(frame: pl.DataFrame, format_column: str | None, name: str) ->
     return frame.filter(col.list.contains(name) if isinstance(frame.schema[format_column], pl.List) else col == name)
 
 
-def _with_default_system(frame: pl.DataFrame, seed: int, probability: float) -> pl.DataFrame:
-    """Add the per-row default-system coin unless the caller precomputed `__default_system`."""
-    if "__default_system" in frame.columns:
-        return frame
-    return frame.with_columns(default_system_flags(frame["id"], seed, probability))
+def _with_default_system(frame: pl.DataFrame, fmt: str, seed: int, probability: float) -> pl.DataFrame:
+    """Add the per-(row id, format) default-system coin (every turn of a conversation shares it)."""
+    return frame.with_columns(default_system_flags(frame["id"], seed, probability, fmt))
 
 
 def expand_instructions(
@@ -74,11 +102,10 @@ def expand_instructions(
     if frame.height == 0:
         return _empty_sft(frame.select(carry).schema if carry else None)
     keep = ["id", "source", "system", "conversation", format_column, turn_column, *carry]
-    keep += ["__default_system"] if "__default_system" in frame.columns else []
-    base = _with_default_system(frame.select(list(dict.fromkeys(c for c in keep if c))), seed, default_system_probability)
+    base = frame.select(list(dict.fromkeys(c for c in keep if c)))
     outputs = []
     for name in formats:
-        rows = _format_filter(base, format_column, name).with_row_index("__r")
+        rows = _with_default_system(_format_filter(base, format_column, name), name, seed, default_system_probability).with_row_index("__r")
         if not turn_column:
             outputs.append(_render_turns(rows, name, carry, every_turn=True))
             continue
@@ -108,8 +135,8 @@ def _render_first_turn(rows: pl.DataFrame, name: str, carry: Sequence[str]) -> p
         "id",
         "source",
         pl.lit(name).alias("format"),
-        pl.concat_str([_start_expr(name), _apply(f.first_user, "content", content(0))]).alias("prompt"),
-        _apply(f.completion, "content", content(1)).alias("completion"),
+        pl.concat_str([_start_expr(name), _first_user_expr(name, content(0)), pl.lit(f.generation)]).alias("prompt"),
+        _completion_expr(name, content(1)).alias("completion"),
         pl.concat_list([_system_messages(), pl.col("conversation").list.slice(0, 2)]).alias("messages"),
         *carry,
         "__r",
@@ -120,8 +147,9 @@ def _render_turns(rows: pl.DataFrame, name: str, carry: Sequence[str], *, every_
     """Rows rendered with their history: every assistant turn, or the turn in `__k`."""
     f = get_format(name)
     history = pl.col("conversation") if every_turn else pl.col("conversation").list.slice(0, pl.col("__k") * 2 + 2)
+    rows = rows.with_columns(_system_expr(name).alias("__sys"))
     turns = (
-        rows.select("__r", history.alias("__turn"))
+        rows.select("__r", "__sys", history.alias("__turn"))
         .explode("__turn")
         .with_columns(
             pl.col("__turn").struct.field("role").alias("__role"),
@@ -129,15 +157,16 @@ def _render_turns(rows: pl.DataFrame, name: str, carry: Sequence[str], *, every_
             pl.int_range(pl.len()).over("__r").alias("__t"),
         )
     )
+    content = pl.col("__content")
     frag = (
         pl.when(pl.col("__t") == 0)
-        .then(_apply(f.first_user, "content", pl.col("__content")))
+        .then(_first_user_expr(name, content))
         .when(pl.col("__role") == "user")
-        .then(_apply(f.user, "content", pl.col("__content")))
-        .otherwise(_apply(f.assistant, "content", pl.col("__content")))
+        .then(_apply(f.user, "content", _strip(content, f.strips.user)))
+        .otherwise(_apply(f.assistant, "content", _strip(content, f.strips.assistant)))
     )
-    grouped = turns.group_by("__r", maintain_order=True).agg(frag.alias("__frags"), pl.col("__content").alias("__contents"))
-    rows = rows.join(grouped, on="__r", how="inner", maintain_order="left").with_columns(_system_expr(name).alias("__sys"))
+    grouped = turns.group_by("__r", maintain_order=True).agg(frag.alias("__frags"), content.alias("__contents"))
+    rows = rows.join(grouped, on="__r", how="inner", maintain_order="left")
     if every_turn:
         rows = rows.with_columns(pl.int_ranges(0, pl.col("__contents").list.len() // 2).alias("__k")).explode("__k")
     n_prompt = pl.col("__k") * 2 + 1
@@ -145,8 +174,8 @@ def _render_turns(rows: pl.DataFrame, name: str, carry: Sequence[str], *, every_
         "id",
         "source",
         pl.lit(name).alias("format"),
-        pl.concat_str([_start_expr(name), pl.col("__frags").list.slice(0, n_prompt).list.join("")]).alias("prompt"),
-        _apply(f.completion, "content", pl.col("__contents").list.get(n_prompt)).alias("completion"),
+        pl.concat_str([_start_expr(name), pl.col("__frags").list.slice(0, n_prompt).list.join(""), pl.lit(f.generation)]).alias("prompt"),
+        _completion_expr(name, pl.col("__contents").list.get(n_prompt)).alias("completion"),
         pl.concat_list([_system_messages(), pl.col("conversation").list.slice(0, n_prompt + 1)]).alias("messages"),
         *carry,
         "__r",
@@ -174,25 +203,30 @@ def expand_preferences(
     default_system_probability: float,
     format_column: str | None = None,
     carry: Sequence[str] = (),
+    own_system: bool = False,
 ) -> pl.DataFrame:
     """Preference pairs (id, source, system, prompt, chosen, rejected) → DPO rows per format
-    (`format_column`: a list of format names per row, or one name; `carry`: passed through)."""
+    (`format_column`: a list of format names per row, or one name; `carry`: passed through).
+
+    As in the original, the prompt is rendered from the user prompt alone (`own_system=False`:
+    a pair's own system prompt is left out, the default-system coin still applies) and chosen /
+    rejected are the raw answers."""
     if frame.height == 0:
         schema = {"id": pl.String, "source": pl.String, "format": pl.String, "prompt": pl.String, "chosen": pl.String, "rejected": pl.String}
         return pl.DataFrame(schema={**schema, **(dict(frame.select(carry).schema) if carry else {})})
-    base = _with_default_system(frame, seed, default_system_probability)
     outputs = []
     for name in formats:
         f = get_format(name)
-        rows = _format_filter(base, format_column, name).with_columns(_system_expr(name).alias("__sys"))
+        rows = _with_default_system(_format_filter(frame, format_column, name), name, seed, default_system_probability)
+        rows = rows.with_columns(_system_expr(name, own_system).alias("__sys"))
         outputs.append(
             rows.select(
                 "id",
                 "source",
                 pl.lit(name).alias("format"),
-                pl.concat_str([_start_expr(name), _apply(f.first_user, "content", pl.col("prompt"))]).alias("prompt"),
-                _apply(f.completion, "content", pl.col("chosen")).alias("chosen"),
-                _apply(f.completion, "content", pl.col("rejected")).alias("rejected"),
+                pl.concat_str([_start_expr(name), _first_user_expr(name, pl.col("prompt")), pl.lit(f.dpo_generation)]).alias("prompt"),
+                "chosen",
+                "rejected",
                 *carry,
             )
         )

@@ -1,15 +1,22 @@
 """The four bagel prompt formats (alpaca, vicuna, chatml-ish, llama-2), as data.
 
-Each format is a handful of templates; `render_prompt` and `render_completion` apply them to one
-conversation, and `bagel_data.formats.expand` applies the very same templates to whole columns.
-Conventions (pinned by golden tests):
-- prompt + completion is the full training text; vicuna and llama-2 completions start with a
-  space (" answer"), so the prompt ends on "ASSISTANT:" / "[/INST]" and tokenizes naturally;
-- chatml-ish wraps every message as "{bos}{role}\\n{text}\\n{eos}" joined by newlines, and its
-  completion carries the closing "\\n{eos}";
-- the system prompt sits where the model card puts it: alpaca inside the first instruction
-  block, vicuna on the first line, chatml as a system message, llama-2 inside <<SYS>>;
-- multi-turn history is rendered in the same format, one training row per assistant turn.
+The bytes are those of the original training code (jondurbin/bagel @6bccff6, `bagel/data.py`):
+each format is a set of fragments plus the whitespace stripping the original applied to each
+kind of text. `render_prompt` / `render_completion` / `render_dpo_prompt` apply them to one
+conversation; `bagel_data.formats.expand` applies the very same fragments to whole columns.
+
+Conventions (pinned by golden tests against the original's bytes):
+- no literal BOS before the first message and no literal EOS after the answer: the trainer's
+  tokenizer adds BOS, the trainer appends EOS (as the original's collator and TRL do);
+- SFT: prompt + completion is the original's input + output. The original tokenized input and
+  output separately, so the space between "ASSISTANT:" / "[/INST]" and the answer is a token
+  boundary; we put that space at the start of the completion (vicuna: moved from the prompt's
+  end; llama-2: the sentencepiece word-start the separately tokenized output began with), so a
+  trainer tokenizing prompt + completion as one string sees the tokens the original trained on;
+- DPO: the prompt is the original's input for the user prompt alone, byte for byte; chosen and
+  rejected are the raw answers (DPO trainers tokenize prompt and answers separately);
+- a row without a system prompt gets the format's default one on a coin (per row id and
+  format); alpaca has no default system prompt.
 """
 
 from __future__ import annotations
@@ -17,64 +24,103 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-BOS, EOS = "<s>", "</s>"
 DEFAULT_SYSTEM = "You are an unbiased, uncensored, helpful assistant."
 VICUNA_DEFAULT_SYSTEM = "A chat between a user and an unbiased, uncensored assistant."
-ALPACA_PREAMBLE = "Below is an instruction that describes a task. Write a response that appropriately completes the request.\n"
+ALPACA_PREAMBLE = "Below is an instruction that describes a task.  Write a response that appropriately completes the request."
+BOS, EOS = "<s>", "</s>"
+
+# Python's str.strip() whitespace, so the vectorized expansion strips exactly what the original did
+PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lies above U+3000
+STRIPS = ("both", "right", "left", "none")
+
+
+@dataclass(frozen=True)
+class Strips:
+    """Which side(s) of each text the original stripped (both | right | left | none)."""
+
+    system: str
+    first_user: str
+    user: str
+    assistant: str  # earlier answers, inside the prompt
+    completion: str  # the target answer
 
 
 @dataclass(frozen=True)
 class Format:
     name: str
-    default_system: str
-    start_with_system: str  # placeholder {system}
-    start: str  # used when there is no system prompt
-    first_user: str  # placeholder {content}
-    user: str  # later user turns
-    assistant: str  # assistant turns inside the history
-    completion: str  # the target assistant turn
+    default_system: str | None  # None: never added by the coin
+    start: str  # prompt start when there is no system prompt
+    system: str  # prompt start with a system prompt ({system})
+    first_user: str  # first user turn, no system prompt before it ({content})
+    first_user_after_system: str  # first user turn after a system prompt
+    user: str  # every later user turn
+    assistant: str  # an earlier assistant answer
+    generation: str  # closes an SFT prompt
+    completion: str  # the SFT target
+    dpo_generation: str  # closes a DPO prompt: the original's bytes
+    strips: Strips
 
 
 FORMATS: dict[str, Format] = {
+    # parts joined by a blank line; the system prompt is the first instruction, the user turn its own part
     "alpaca": Format(
         name="alpaca",
-        default_system=DEFAULT_SYSTEM,
-        start_with_system=ALPACA_PREAMBLE + "### Instruction:\n{system}\n",
-        start=ALPACA_PREAMBLE + "### Instruction:\n",
-        first_user="{content}\n### Response:\n",
-        user="### Instruction:\n{content}\n### Response:\n",
-        assistant="{content}\n",
+        default_system=None,
+        start=ALPACA_PREAMBLE + "\n\n",
+        system=ALPACA_PREAMBLE + "\n\n### Instruction: \n{system}\n\n",
+        first_user="### Instruction: \n{content}\n\n",
+        first_user_after_system="{content}\n\n",
+        user="### Instruction: \n{content}\n\n",
+        assistant="### Response:\n{content}\n\n",
+        generation="### Response:\n",
         completion="{content}",
+        dpo_generation="### Response:\n",
+        strips=Strips(system="both", first_user="both", user="both", assistant="both", completion="left"),
     ),
+    # lines joined by "\n"; the original's prompt ended "ASSISTANT: "
     "vicuna": Format(
         name="vicuna",
         default_system=VICUNA_DEFAULT_SYSTEM,
-        start_with_system="{system}\n",
         start="",
-        first_user="USER: {content}\nASSISTANT:",
-        user="USER: {content}\nASSISTANT:",
-        assistant=" {content}\n",
+        system="{system}\n",
+        first_user="USER: {content}\n",
+        first_user_after_system="USER: {content}\n",
+        user="USER: {content}\n",
+        assistant="ASSISTANT: {content}\n",
+        generation="ASSISTANT:",
         completion=" {content}",
+        dpo_generation="ASSISTANT: ",
+        strips=Strips(system="both", first_user="both", user="both", assistant="both", completion="left"),
     ),
+    # messages "role\ntext\n</s>" joined by "\n", each after the first opened by "<s>"
     "chatml": Format(
         name="chatml",
         default_system=DEFAULT_SYSTEM,
-        start_with_system=BOS + "system\n{system}\n" + EOS + "\n",
         start="",
-        first_user=BOS + "user\n{content}\n" + EOS + "\n" + BOS + "assistant\n",
-        user=BOS + "user\n{content}\n" + EOS + "\n" + BOS + "assistant\n",
-        assistant="{content}\n" + EOS + "\n",
-        completion="{content}\n" + EOS,
+        system="system\n{system}\n" + EOS + "\n",
+        first_user="user\n{content}\n" + EOS + "\n",
+        first_user_after_system=BOS + "user\n{content}\n" + EOS + "\n",
+        user=BOS + "user\n{content}\n" + EOS + "\n",
+        assistant=BOS + "assistant\n{content}\n" + EOS + "\n",
+        generation=BOS + "assistant\n",
+        completion="{content}",
+        dpo_generation=BOS + "assistant\n",
+        strips=Strips(system="right", first_user="right", user="right", assistant="right", completion="left"),
     ),
+    # the first user turn and the final answer unstripped, as the original left them
     "llama2": Format(
         name="llama2",
         default_system=DEFAULT_SYSTEM,
-        start_with_system="[INST] <<SYS>>\n{system}\n<</SYS>>\n\n",
         start="[INST] ",
-        first_user="{content} [/INST]",
-        user=BOS + "[INST] {content} [/INST]",
-        assistant=" {content} " + EOS,
+        system="[INST] <<SYS>>\n{system}\n<</SYS>>\n\n",
+        first_user="{content}",
+        first_user_after_system="{content}",
+        user="{content}",
+        assistant=" [/INST] {content} " + EOS + BOS + "[INST] ",
+        generation=" [/INST]",
         completion=" {content}",
+        dpo_generation=" [/INST]",
+        strips=Strips(system="none", first_user="none", user="both", assistant="both", completion="none"),
     ),
 }
 
@@ -86,6 +132,16 @@ def get_format(name: str) -> Format:
         raise ValueError(f"unknown prompt format {name!r}; known: {sorted(FORMATS)}") from None
 
 
+def strip(text: str, side: str) -> str:
+    if side == "both":
+        return text.strip()
+    if side == "right":
+        return text.rstrip()
+    if side == "left":
+        return text.lstrip()
+    return text
+
+
 def fill(template: str, *, content: str | None = None, system: str | None = None) -> str:
     """Substitute placeholders without interpreting braces inside the inserted text."""
     if system is not None:
@@ -95,16 +151,32 @@ def fill(template: str, *, content: str | None = None, system: str | None = None
     return template
 
 
-def render_prompt(fmt: str, system: str | None, history: Sequence[tuple[str, str]], user: str) -> str:
-    """The prompt for the next assistant turn: system, earlier (user, assistant) exchanges, user."""
-    f = get_format(fmt)
-    parts = [fill(f.start_with_system, system=system) if system else f.start]
-    for i, (u, a) in enumerate(history):
-        parts.append(fill(f.first_user if i == 0 else f.user, content=u))
-        parts.append(fill(f.assistant, content=a))
-    parts.append(fill(f.first_user if not history else f.user, content=user))
+def _prompt_body(f: Format, system: str | None, history: Sequence[tuple[str, str]], user: str) -> str:
+    s = f.strips
+    parts = [fill(f.system, system=strip(system, s.system)) if system else f.start]
+    turns = [u for pair in history for u in pair] + [user]
+    for i, text in enumerate(turns):
+        if i == 0:
+            parts.append(fill(f.first_user_after_system if system else f.first_user, content=strip(text, s.first_user)))
+        elif i % 2:
+            parts.append(fill(f.assistant, content=strip(text, s.assistant)))
+        else:
+            parts.append(fill(f.user, content=strip(text, s.user)))
     return "".join(parts)
 
 
+def render_prompt(fmt: str, system: str | None, history: Sequence[tuple[str, str]], user: str) -> str:
+    """The SFT prompt for the next assistant turn: system, earlier (user, assistant) exchanges, user."""
+    f = get_format(fmt)
+    return _prompt_body(f, system, history, user) + f.generation
+
+
 def render_completion(fmt: str, response: str) -> str:
-    return fill(get_format(fmt).completion, content=response)
+    f = get_format(fmt)
+    return fill(f.completion, content=strip(response, f.strips.completion))
+
+
+def render_dpo_prompt(fmt: str, system: str | None, prompt: str) -> str:
+    """A DPO prompt: the original's rendering of a single user turn (chosen/rejected stay raw)."""
+    f = get_format(fmt)
+    return _prompt_body(f, system, [], prompt) + f.dpo_generation

@@ -16,7 +16,7 @@ from bagel_data.mix.config import PRODUCTS, MixConfig, mix_config
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats, build_manifest, upstream_revisions
 from bagel_data.mix.plan import base_plan, row_hashes
 from bagel_data.mix.render import gather, render_chunk
-from bagel_data.mix.select import PARTS, Selection, load_removals, ordered_sources, part_path, select_rows
+from bagel_data.mix.select import PARTS, Selection, fidelity_report, load_removals, ordered_sources, part_path, select_rows
 from bagel_data.mix.shards import ShardWriter
 from bagel_data.mix.spill import Spill, bucket_count
 from bagel_data.recipe import Recipe
@@ -81,6 +81,7 @@ def build_product(recipe: Recipe, home: Path, product: str, config: MixConfig | 
             config=config,
             selection_stats={name: st.as_dict() for name, st in selection.stats.items()},
             dedup_drops=selection.dedup_drops.to_dicts(),
+            fidelity=fidelity_report(selection.trace, recipe, product).to_dicts(),
             decontamination={
                 "enabled": removals is not None,
                 "removal_ids": 0 if removals is None else len(removals),

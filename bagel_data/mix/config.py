@@ -3,9 +3,15 @@
 Keys (all optional):
 - mix.formats_per_row (int, default: every format): k formats per instruction row, evenly rotated;
 - mix.dpo_formats_per_row (int, default: formats_per_row): the same for preference pairs;
-- mix.stratify (balanced | proportional, default balanced): how a capped source with
-  `stratify_by` shares its cap among strata (see `sampling.allocate`);
-- mix.exempt_from_dedup (list): sources outside cross-source dedup (besides `dpo_only` ones);
+- mix.stratify (proportional | balanced, default proportional, as the original's stratified
+  split): how a capped source with `stratify_by` shares its cap among strata (`sampling.allocate`);
+- mix.exempt_from_dedup (list): sources outside cross-source dedup: they neither drop ids earlier
+  sources took nor add their own (the original's bluemoon, capybara, emobank, pippa, orca_dpo_pairs,
+  truthy, toxic);
+- mix.shared_id_space (bool, default true): SFT and DPO parts share one taken-id set, as the
+  original's; false traces each product on its own;
+- mix.dpo_system (bool, default false): render a DPO pair's own system prompt into its prompt
+  (the original rendered the user prompt alone);
 - mix.render_chunk_rows (int, default 100000): output rows rendered at a time, and about the
   rows per shuffle bucket (`spill`): bounds memory; rows and their order do not depend on it;
 - shards.rows_per_shard or shards.bytes_per_shard (uncompressed text bytes): shard size;
@@ -40,6 +46,8 @@ class MixConfig:
     row_group_rows: int
     jsonl: bool
     default_system_probability: float
+    shared_id_space: bool = True
+    dpo_system: bool = False
 
     def k(self, product: str) -> int:
         return self.formats_per_row if product == "sft" else self.dpo_formats_per_row
@@ -61,12 +69,20 @@ class MixConfig:
             "render_chunk_rows": self.render_chunk_rows,
             "seed": self.seed,
             "default_system_probability": self.default_system_probability,
+            "shared_id_space": self.shared_id_space,
+            "dpo_system": self.dpo_system,
         }
 
 
 def _positive(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise RecipeError(f"recipe {what} must be a positive integer, got {value!r}")
+    return value
+
+
+def _flag(value, what: str) -> bool:
+    if not isinstance(value, bool):
+        raise RecipeError(f"recipe {what} must be true or false, got {value!r}")
     return value
 
 
@@ -80,14 +96,14 @@ def mix_config(recipe: Recipe) -> MixConfig:
     k_dpo = _positive(mix.get("dpo_formats_per_row", k), "mix.dpo_formats_per_row")
     if k > n or k_dpo > n:
         raise RecipeError(f"recipe mix.formats_per_row ({k}, dpo {k_dpo}) exceeds the {n} formats")
-    stratify = str(mix.get("stratify", "balanced"))
+    stratify = str(mix.get("stratify", "proportional"))
     if stratify not in STRATIFY_MODES:
         raise RecipeError(f"recipe mix.stratify must be one of {STRATIFY_MODES}, got {stratify!r}")
     rows, size = shards.get("rows_per_shard"), shards.get("bytes_per_shard")
     if (rows is None) == (size is None):
         raise RecipeError("recipe shards: set exactly one of rows_per_shard and bytes_per_shard")
     level = shards.get("compression_level")
-    exempt = frozenset(str(s) for s in mix.get("exempt_from_dedup") or ()) | {s.name for s in recipe.sources.values() if s.dpo_only}
+    exempt = frozenset(str(s) for s in mix.get("exempt_from_dedup") or ())
     return MixConfig(
         seed=recipe.seed,
         formats=tuple(recipe.formats),
@@ -103,4 +119,6 @@ def mix_config(recipe: Recipe) -> MixConfig:
         row_group_rows=_positive(shards.get("row_group_rows", 10_000), "shards.row_group_rows"),
         jsonl=bool(shards.get("jsonl", False)),
         default_system_probability=recipe.default_system_probability,
+        shared_id_space=_flag(mix.get("shared_id_space", True), "mix.shared_id_space"),
+        dpo_system=_flag(mix.get("dpo_system", False), "mix.dpo_system"),
     )

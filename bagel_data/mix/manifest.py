@@ -1,5 +1,6 @@
 """`manifest.json` of an output: what went in (recipe digest, code version and digest, upstream
-revisions, selection counts), what came out (rows per source × format, token-free length
+revisions, selection counts, the fidelity report: rows per source after each selection rule),
+what came out (rows per source × format, token-free length
 statistics) and every shard with its row count, size and sha256.
 
 No timestamps, hostnames or absolute paths: equal inputs give a byte-identical manifest. The
@@ -88,6 +89,7 @@ def build_manifest(
     config: MixConfig,
     selection_stats: dict,
     dedup_drops: list[dict],
+    fidelity: list[dict],
     decontamination: dict,
     upstream: dict,
     stats: OutputStats,
@@ -104,6 +106,7 @@ def build_manifest(
         "upstream": upstream,
         "selection": selection_stats,
         "dedup_drops": dedup_drops,
+        "fidelity": fidelity,
         "decontamination": decontamination,
         "rows": sum(s["rows"] for s in shards),
         "rows_by_source_format": stats.rows_by_source_format(),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bagel_data.formats.expand import default_system_flags, expand_instructions, expand_preferences, expand_texts
+from bagel_data.formats.expand import expand_instructions, expand_preferences, expand_texts
 from bagel_data.mix.config import MixConfig
 from bagel_data.mix.plan import TEXT_FORMAT
 from bagel_data.mix.select import Selection, part_path
@@ -36,16 +36,12 @@ def base_id(column: pl.Expr) -> pl.Expr:
 
 
 def gather(layout: Layout, selection: Selection, source: str, kind: str, config: MixConfig) -> pl.DataFrame:
-    """The selected rows of one source and kind, in file order, plus `origin` (the recipe
-    source) and the per-row default-system coin."""
+    """The selected rows of one source and kind, in file order, plus `origin` (the recipe source)."""
     rows = selection.rows.filter((pl.col("origin") == source) & (pl.col("part") == kind))["row"]
     if rows.is_empty():
         return pl.DataFrame()
     lf = pl.scan_parquet(part_path(layout, source, kind)).with_row_index("__row")
-    base = lf.filter(pl.col("__row").is_in(rows.implode())).select(pl.lit(source).alias("origin"), *COLUMNS[kind]).collect(engine="streaming")
-    if kind == "texts":
-        return base
-    return base.with_columns(default_system_flags(base["id"], config.seed, config.default_system_probability))
+    return lf.filter(pl.col("__row").is_in(rows.implode())).select(pl.lit(source).alias("origin"), *COLUMNS[kind]).collect(engine="streaming")
 
 
 def render_chunk(chunk: pl.DataFrame, kind: str, base: pl.DataFrame, config: MixConfig, product: str) -> pl.DataFrame:
@@ -61,5 +57,5 @@ def render_chunk(chunk: pl.DataFrame, kind: str, base: pl.DataFrame, config: Mix
     elif kind == "texts":
         out = expand_texts(rows, carry=[KEY, POS])
     else:
-        out = expand_preferences(rows, config.formats, format_column="__format", carry=[KEY, POS], **common)
+        out = expand_preferences(rows, config.formats, format_column="__format", carry=[KEY, POS], own_system=config.dpo_system, **common)
     return out.select(*OUTPUT_COLUMNS[product], KEY, POS)

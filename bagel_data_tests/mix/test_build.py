@@ -30,8 +30,8 @@ def _write_mix(home, n=120):
 
 
 def _recipe(**kw):
-    sources = {"alpha": {"priority": 1, "cap": 100, "stratify_by": "cat"}, "beta": {"priority": 2}, "pairs": {"priority": 2}, "truthy": {"priority": 3, "dpo_only": True}}
-    return make_recipe(sources, **kw)
+    sources = {"alpha": {"priority": 3, "cap": 100, "stratify_by": "cat"}, "beta": {"priority": 2}, "pairs": {"priority": 2}, "truthy": {"priority": 1, "dpo_only": True}}
+    return make_recipe(sources, **{**kw, "mix": {"exempt_from_dedup": ["truthy"], **kw.get("mix", {})}})
 
 
 @pytest.mark.parametrize("product", ["sft", "dpo"])
@@ -165,9 +165,11 @@ def test_decontaminated_rows_never_reach_the_output(home):
     report = build_product(_recipe(decontamination=True), home, "sft")
     out = pl.read_parquet(report.folder / "part-*.parquet")
     assert not set(out["id"].str.split("#").list.first()) & set(removed)
-    # beta repeats alpha's first 30 conversations, so it loses the same 10 ids
-    assert report.manifest["decontamination"] == {"enabled": True, "removal_ids": 10, "rows_removed": 20}
-    assert report.manifest["selection"]["beta"]["decontaminated"] == 10
+    # beta repeats alpha's first 30 conversations: an id alpha took is a cross-source duplicate in
+    # beta (dedup comes before decontamination, as in the original), so each id goes once
+    assert report.manifest["decontamination"] == {"enabled": True, "removal_ids": 10, "rows_removed": 10}
+    selection = report.manifest["selection"]
+    assert selection["alpha"]["decontaminated"] + selection["beta"]["decontaminated"] == 10
 
 
 def test_row_order_does_not_depend_on_chunk_or_bucket_size(home):
@@ -185,7 +187,7 @@ def test_exempt_source_with_its_own_row_labels_is_still_exempt(home):
     write_source(home, "pairs", preferences=preferences("pairs", pairs))
     labelled = preferences("truthy", pairs).with_columns(pl.lit("truthy_v01").alias("source"))
     write_source(home, "truthy", preferences=labelled)
-    report = build_product(make_recipe({"pairs": {"priority": 1}, "truthy": {"priority": 2, "dpo_only": True}}), home, "dpo")
+    report = build_product(make_recipe({"pairs": {"priority": 2}, "truthy": {"priority": 1, "dpo_only": True}}, mix={"exempt_from_dedup": ["truthy"]}), home, "dpo")
     out = pl.read_parquet(report.folder / "part-*.parquet")
     assert out.filter(pl.col("source") == "truthy_v01").height == 3 * 4
     assert all(o.passed for o in report.checks)

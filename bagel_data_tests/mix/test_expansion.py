@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bagel_data.formats.templates import render_completion, render_prompt
+from bagel_data.formats.templates import render_completion, render_dpo_prompt, render_prompt
 from bagel_data.mix import build_product
 from bagel_data_tests.mix.crafted import conversation, instructions, make_recipe, preferences, texts, write_source
 
@@ -58,10 +58,10 @@ def test_text_rows_pass_through_as_completion_only(home):
 def test_dpo_pairs_expand_into_k_formats(home):
     pairs = [(f"prompt {i}", f"good {i}", f"bad {i}") for i in range(10)]
     write_source(home, "pairs", preferences=preferences("pairs", pairs, system=["sys"] * 10))
-    out = _read(build_product(make_recipe({"pairs": {}}, mix={"dpo_formats_per_row": 2}), home, "dpo"))
+    out = _read(build_product(make_recipe({"pairs": {}}, mix={"dpo_formats_per_row": 2, "dpo_system": True}), home, "dpo"))
     assert out.height == 20
     assert out.group_by("id").len()["len"].to_list() == [2] * 10
     row = out.filter(pl.col("format") == "llama2").row(0, named=True)
     i = row["prompt"].split("prompt ")[1].split(" ")[0]
-    assert row["prompt"] == render_prompt("llama2", "sys", [], f"prompt {i}")
-    assert (row["chosen"], row["rejected"]) == (render_completion("llama2", f"good {i}"), render_completion("llama2", f"bad {i}"))
+    assert row["prompt"] == render_dpo_prompt("llama2", "sys", f"prompt {i}")  # mix.dpo_system: the pair's own system prompt
+    assert (row["chosen"], row["rejected"]) == (f"good {i}", f"bad {i}")  # raw answers, as the original
