@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from bagel_data.formats import render_completion, render_dpo_prompt, render_prompt
+from bagel_data.formats import render_completion, render_dpo_answer, render_dpo_prompt, render_prompt
 from bagel_data.formats.expand import assign_formats, expand_instructions, expand_preferences, expand_texts
 from bagel_data.formats.templates import DEFAULT_SYSTEM, VICUNA_DEFAULT_SYSTEM
 
@@ -49,13 +49,14 @@ GOLDEN_UNTIDY = {
     "llama2": ("[INST] <<SYS>>\n Be terse. \n<</SYS>>\n\n  Hi  \n [/INST] Hello </s><s>[INST] And 2+2? [/INST]", " \n 4 \n"),
 }
 
-# DPO: the original's prompt for the user prompt alone (no boundary move), raw answers
+# DPO: the original's prompt for the user prompt alone; raw answers behind the boundary space
 GOLDEN_DPO = {
     "alpaca": PRE + "\n\n### Instruction: \nName a color.\n\n### Response:\n",
-    "vicuna": "USER: Name a color.\nASSISTANT: ",
+    "vicuna": "USER: Name a color.\nASSISTANT:",
     "chatml": "user\nName a color.\n</s>\n<s>assistant\n",
     "llama2": "[INST] Name a color. [/INST]",
 }
+GOLDEN_DPO_ANSWER = {"alpaca": " Blue. ", "vicuna": "  Blue. ", "chatml": " Blue. ", "llama2": "  Blue. "}  # for " Blue. "
 
 FORMATS = ["alpaca", "vicuna", "chatml", "llama2"]
 
@@ -159,8 +160,10 @@ def test_dpo_prompts_and_text_rows():
     pairs = pl.DataFrame({"id": ["p"], "source": ["u"], "system": [None], "prompt": ["Name a color."], "chosen": ["Blue."], "rejected": ["No."]})
     out = expand_preferences(pairs, FORMATS, seed=1, default_system_probability=0.0)
     got = {r["format"]: (r["prompt"], r["chosen"], r["rejected"]) for r in out.iter_rows(named=True)}
-    assert got == {f: (GOLDEN_DPO[f], "Blue.", "No.") for f in FORMATS}
+    space = {"alpaca": "", "vicuna": " ", "chatml": "", "llama2": " "}
+    assert got == {f: (GOLDEN_DPO[f], space[f] + "Blue.", space[f] + "No.") for f in FORMATS}
     assert all(render_dpo_prompt(f, None, "Name a color.") == GOLDEN_DPO[f] for f in FORMATS)
+    assert all(render_dpo_answer(f, " Blue. ") == GOLDEN_DPO_ANSWER[f] for f in FORMATS), "answers are not stripped"
     with_system = pairs.with_columns(pl.lit("Be terse.").alias("system"))
     dropped = expand_preferences(with_system, ["vicuna"], seed=1, default_system_probability=0.0)
     assert dropped["prompt"][0] == GOLDEN_DPO["vicuna"], "as the original: a pair's own system prompt is not rendered"

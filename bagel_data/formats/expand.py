@@ -210,7 +210,7 @@ def expand_preferences(
 
     As in the original, the prompt is rendered from the user prompt alone (`own_system=False`:
     a pair's own system prompt is left out, the default-system coin still applies) and chosen /
-    rejected are the raw answers."""
+    rejected are the raw answers (behind the format's boundary space)."""
     if frame.height == 0:
         schema = {"id": pl.String, "source": pl.String, "format": pl.String, "prompt": pl.String, "chosen": pl.String, "rejected": pl.String}
         return pl.DataFrame(schema={**schema, **(dict(frame.select(carry).schema) if carry else {})})
@@ -224,9 +224,9 @@ def expand_preferences(
                 "id",
                 "source",
                 pl.lit(name).alias("format"),
-                pl.concat_str([_start_expr(name), _first_user_expr(name, pl.col("prompt")), pl.lit(f.dpo_generation)]).alias("prompt"),
-                "chosen",
-                "rejected",
+                pl.concat_str([_start_expr(name), _first_user_expr(name, pl.col("prompt")), pl.lit(f.generation)]).alias("prompt"),
+                _apply(f.completion, "content", pl.col("chosen")).alias("chosen"),
+                _apply(f.completion, "content", pl.col("rejected")).alias("rejected"),
                 *carry,
             )
         )

@@ -13,8 +13,9 @@ Conventions (pinned by golden tests against the original's bytes):
   boundary; we put that space at the start of the completion (vicuna: moved from the prompt's
   end; llama-2: the sentencepiece word-start the separately tokenized output began with), so a
   trainer tokenizing prompt + completion as one string sees the tokens the original trained on;
-- DPO: the prompt is the original's input for the user prompt alone, byte for byte; chosen and
-  rejected are the raw answers (DPO trainers tokenize prompt and answers separately);
+- DPO: the prompt is rendered from the user prompt alone, as the original did; chosen and
+  rejected are the raw answers behind the same boundary space as SFT completions (TRL's
+  DPOTrainer, like its SFTTrainer, tokenizes prompt + answer as one string);
 - a row without a system prompt gets the format's default one on a coin (per row id and
   format); alpaca has no default system prompt.
 """
@@ -56,8 +57,7 @@ class Format:
     user: str  # every later user turn
     assistant: str  # an earlier assistant answer
     generation: str  # closes an SFT prompt
-    completion: str  # the SFT target
-    dpo_generation: str  # closes a DPO prompt: the original's bytes
+    completion: str  # the SFT target (a DPO answer: the same, unstripped)
     strips: Strips
 
 
@@ -74,7 +74,6 @@ FORMATS: dict[str, Format] = {
         assistant="### Response:\n{content}\n\n",
         generation="### Response:\n",
         completion="{content}",
-        dpo_generation="### Response:\n",
         strips=Strips(system="both", first_user="both", user="both", assistant="both", completion="left"),
     ),
     # lines joined by "\n"; the original's prompt ended "ASSISTANT: "
@@ -89,7 +88,6 @@ FORMATS: dict[str, Format] = {
         assistant="ASSISTANT: {content}\n",
         generation="ASSISTANT:",
         completion=" {content}",
-        dpo_generation="ASSISTANT: ",
         strips=Strips(system="both", first_user="both", user="both", assistant="both", completion="left"),
     ),
     # messages "role\ntext\n</s>" joined by "\n", each after the first opened by "<s>"
@@ -104,7 +102,6 @@ FORMATS: dict[str, Format] = {
         assistant=BOS + "assistant\n{content}\n" + EOS + "\n",
         generation=BOS + "assistant\n",
         completion="{content}",
-        dpo_generation=BOS + "assistant\n",
         strips=Strips(system="right", first_user="right", user="right", assistant="right", completion="left"),
     ),
     # the first user turn and the final answer unstripped, as the original left them
@@ -119,7 +116,6 @@ FORMATS: dict[str, Format] = {
         assistant=" [/INST] {content} " + EOS + BOS + "[INST] ",
         generation=" [/INST]",
         completion=" {content}",
-        dpo_generation=" [/INST]",
         strips=Strips(system="none", first_user="none", user="both", assistant="both", completion="none"),
     ),
 }
@@ -177,6 +173,10 @@ def render_completion(fmt: str, response: str) -> str:
 
 
 def render_dpo_prompt(fmt: str, system: str | None, prompt: str) -> str:
-    """A DPO prompt: the original's rendering of a single user turn (chosen/rejected stay raw)."""
-    f = get_format(fmt)
-    return _prompt_body(f, system, [], prompt) + f.dpo_generation
+    """A DPO prompt: the prompt for a single user turn."""
+    return render_prompt(fmt, system, [], prompt)
+
+
+def render_dpo_answer(fmt: str, answer: str) -> str:
+    """A DPO chosen/rejected answer: raw, as the original kept it, behind the boundary space."""
+    return fill(get_format(fmt).completion, content=answer)

@@ -64,4 +64,4 @@ def test_dpo_pairs_expand_into_k_formats(home):
     row = out.filter(pl.col("format") == "llama2").row(0, named=True)
     i = row["prompt"].split("prompt ")[1].split(" ")[0]
     assert row["prompt"] == render_dpo_prompt("llama2", "sys", f"prompt {i}")  # mix.dpo_system: the pair's own system prompt
-    assert (row["chosen"], row["rejected"]) == (f"good {i}", f"bad {i}")  # raw answers, as the original
+    assert (row["chosen"], row["rejected"]) == (f" good {i}", f" bad {i}")  # raw answers behind llama-2's boundary space
