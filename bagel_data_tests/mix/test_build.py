@@ -191,3 +191,23 @@ def test_exempt_source_with_its_own_row_labels_is_still_exempt(home):
     out = pl.read_parquet(report.folder / "part-*.parquet")
     assert out.filter(pl.col("source") == "truthy_v01").height == 3 * 4
     assert all(o.passed for o in report.checks)
+
+
+def test_fidelity_report_in_manifest_and_catalog(home):
+    from bagel_data import catalog
+
+    _write_mix(home)
+    reports = {p: build_product(_recipe(), home, p) for p in ("sft", "dpo")}
+    listed = reports["sft"].manifest["fidelity"]
+    assert [r["source"] for r in listed] == ["alpha", "beta", "pairs", "truthy"], "in the order taken: priority 3 first"
+    alpha = next(r for r in listed if r["source"] == "alpha")
+    assert (alpha["rows_in"], alpha["after_own_sampling"], alpha["after_decontamination"]) == (120, 100, 100)
+    catalog.refresh(home)
+    with catalog.connect(home / "bagel.duckdb") as con:
+        got = con.execute("select product, source, rows_in, after_duplicate_cross, after_decontamination from fidelity order by product, source").fetchall()
+    sft = {r[1]: r for r in got if r[0] == "sft"}
+    beta = reports["sft"].manifest["selection"]["beta"]
+    assert sft["beta"][2:] == (beta["rows_in"], beta["rows_in"] - beta["duplicates_cross"] - beta["duplicates_within"] - beta["sampled_out"], beta["selected"])
+    dpo = {r[1]: r[4] for r in got if r[0] == "dpo"}
+    assert dpo == {"alpha": 0, "beta": 0, "pairs": 25, "truthy": 5}
+    assert sum(r[4] for r in got if r[0] == "sft") == reports["sft"].selection.rows.height
