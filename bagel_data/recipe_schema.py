@@ -301,6 +301,8 @@ MIX = Fields(  # bagel_data/mix/config.py
         "stratify": Text(choices=STRATIFY),
         "exempt_from_dedup": ListOf(Text(), nullable=True),
         "render_chunk_rows": Positive(),
+        "shared_id_space": Bool(),
+        "dpo_system": Bool(),
     }
 )
 
