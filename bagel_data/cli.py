@@ -10,9 +10,9 @@ $BAGEL_DATA_MODE, $BAGEL_DATA_MIRROR, $BAGEL_DATA_HOME; shipped recipe, samples,
 
 Exit codes:
     0    success
-    1    a build step or asset check failed; `status --fail-on-stale`: something is stale/missing
+    1    a build step or asset check failed; `status --fail-on-stale`: something is stale/missing/failed
     2    usage error: bad arguments or settings, unreadable recipe, selection matching nothing,
-         bad SQL, missing catalog, scan not installed
+         bad SQL, missing catalog, scan not installed, another build holds the data home
     130  interrupted
 """
 
@@ -107,7 +107,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"build    {key.to_user_string()}")
         return EXIT_OK
     print(f"bagel-data build: {len(targets)} assets, {len(observed)} upstream observations (mode {settings.mode}, home {settings.home})", flush=True)
-    outcome = runs.build(defs, runs.open_instance(settings.home), targets, observed)
+    try:
+        outcome = runs.build(defs, runs.open_instance(settings.home), targets, observed, home=settings.home)
+    except runs.BuildLocked as exc:
+        raise UsageError(str(exc)) from exc
     problems = [f"step {s} failed" for s in outcome.failed_steps] + [f"check {c} failed" for c in outcome.failed_checks]
     problems += [f"{outcome.not_run} steps not run (they wait for a failed one)"] if outcome.not_run else []
     verdict = "ok" if outcome.success else "FAILED: " + ", ".join(problems or ["run failed"])
@@ -175,9 +178,9 @@ def cmd_status(args: argparse.Namespace) -> int:
     else:
         frame = pl.DataFrame([dataclasses.asdict(r) for r in rows]).drop("run_id") if rows else pl.DataFrame()
         _print_frame(frame, "table", 0)
-        counts = {s: sum(r.state == s for r in rows) for s in ("fresh", "stale", "missing", "observed", "never observed")}
+        counts = {s: sum(r.state == s for r in rows) for s in ("fresh", "stale", "missing", "failed", "running", "observed", "never observed")}
         print(", ".join(f"{n} {s}" for s, n in counts.items() if n))
-    unhealthy = any(r.state in ("stale", "missing") for r in rows)
+    unhealthy = any(r.state in ("stale", "missing", "failed") for r in rows)
     return EXIT_FAILED if args.fail_on_stale and unhealthy else EXIT_OK
 
 
@@ -234,7 +237,7 @@ def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
     status = sub.add_parser("status", parents=[common], help="last materializations, upstream versions, stale assets",
                             description="Per asset: last materialization or observation, upstream version, and whether it is fresh, stale (with the cause) or missing.")
     status.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    status.add_argument("--fail-on-stale", action="store_true", help="exit 1 when any asset is stale or missing")
+    status.add_argument("--fail-on-stale", action="store_true", help="exit 1 when any asset is stale, missing or failed")
     status.set_defaults(func=cmd_status)
     return parser
 

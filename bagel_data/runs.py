@@ -1,12 +1,17 @@
 """What the CLI asks of Dagster: the instance, asset selections, in-process builds with one
-progress line per step, and the status of every asset (last update, upstream version, staleness).
+progress line per step, and the status of every asset (last update, upstream version, staleness,
+a failed latest attempt).
 
 The instance is $DAGSTER_HOME's when that is set; otherwise the repo's `dagster.yaml` with its
 storage under `<data home>/dagster_home`, so CLI runs and `dagster dev` share one history.
+Opening it marks runs whose process is gone (killed builds, a killed `dagster dev`) as failed.
+A build holds the data home's build lock and first removes what killed builds left there.
 """
 
 import logging
+import os
 import re
+import socket
 import sys
 import time
 from collections.abc import Sequence
@@ -16,19 +21,30 @@ from pathlib import Path
 
 import dagster as dg
 
+from bagel_data import locks, storage
 from bagel_data.assets.operations import GROUP as UPSTREAM_GROUP
 from bagel_data.settings import PROJECT_ROOT
 
 BUILD_JOB = "bagel_cli_build"
+BuildLocked = locks.BuildLocked
+PID_TAG, HOST_TAG, HOME_TAG = "bagel/pid", "bagel/host", "bagel/home"
+IN_FLIGHT = (dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING)
 
 
 class SelectionError(ValueError):
     """A selection token matched no asset."""
 
 
-def open_instance(home: Path) -> dg.DagsterInstance:
-    import os
+def open_instance(home: Path, repair: bool = True) -> dg.DagsterInstance:
+    """The instance for `home`; with `repair`, runs left in flight by dead processes are marked
+    failed first (see `fail_orphaned_runs`)."""
+    instance = _open_instance(home)
+    if repair:
+        fail_orphaned_runs(instance)
+    return instance
 
+
+def _open_instance(home: Path) -> dg.DagsterInstance:
     from dagster._core.instance.ref import InstanceRef
 
     if os.environ.get("DAGSTER_HOME"):
@@ -43,6 +59,42 @@ def open_instance(home: Path) -> dg.DagsterInstance:
     }
     ref = InstanceRef.from_dir(str(base), config_dir=str(config_dir), overrides=overrides)
     return dg.DagsterInstance.from_ref(ref)
+
+
+# --- runs whose process is gone ------------------------------------------------------------------
+
+
+def _run_process(instance: dg.DagsterInstance, record) -> tuple[int, str | None, float] | None:
+    """(pid, host or None for this one, a time the process had started by) of a run in flight:
+    from the tags a CLI build sets, else from the run worker's RUN_START event."""
+    run = record.dagster_run
+    if PID_TAG in run.tags:
+        return int(run.tags[PID_TAG]), run.tags.get(HOST_TAG), record.create_timestamp.timestamp()
+    if run.status != dg.DagsterRunStatus.STARTED:
+        return None  # not started yet: the launcher / daemon owns it
+    starts = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_START)
+    if not starts or starts[0].dagster_event is None or starts[0].dagster_event.pid is None:
+        return None
+    return starts[0].dagster_event.pid, None, starts[0].timestamp
+
+
+def fail_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
+    """Mark failed every run in flight whose process is dead (a SIGKILLed `bagel-data build` or
+    `dagster dev` leaves its runs STARTED forever); returns their run ids. A run of another host
+    is left alone; a pid reused by a younger process counts as dead."""
+    here, failed = socket.gethostname(), []
+    for record in instance.get_run_records(dg.RunsFilter(statuses=list(IN_FLIGHT))):
+        found = _run_process(instance, record)
+        if found is None:
+            continue
+        pid, host, started_by = found
+        if (host or here) != here or locks.pid_alive(pid, started_by=started_by):
+            continue
+        instance.report_run_failed(record.dagster_run, message=(
+            f"Marked failed by bagel-data: the process that ran it (pid {pid} on {host or here}) is gone, "
+            "killed or crashed. Nothing it left unfinished was swapped in; the next build removes its debris."))
+        failed.append(record.dagster_run.run_id)
+    return failed
 
 
 # --- selection ---------------------------------------------------------------------------------
@@ -176,17 +228,31 @@ class BuildOutcome:
 
 
 def build(defs: dg.Definitions, instance: dg.DagsterInstance, targets: set[dg.AssetKey],
-          observed: set[dg.AssetKey], stream=None) -> BuildOutcome:
+          observed: set[dg.AssetKey], stream=None, home: Path | None = None) -> BuildOutcome:
     """Observe `observed`, then materialize `targets` (with their checks), in this process;
-    progress lines go to `stream` (default stdout)."""
-    stream = stream or sys.stdout
+    progress lines go to `stream` (default stdout). With `home`, the whole build holds its build
+    lock (BuildLocked at once when another build has it) and first removes the debris of killed
+    builds there."""
+    if home is None:
+        return _build(defs, instance, targets, observed, stream or sys.stdout, {})
+    with locks.build_lock(home):
+        removed = storage.clean_debris(home)
+        if removed:
+            print(f"bagel-data build: removed {len(removed)} leftover(s) of killed builds: "
+                  + ", ".join(str(p.relative_to(Path(home))) for p in removed[:5]) + (" ..." if len(removed) > 5 else ""),
+                  file=stream or sys.stdout, flush=True)
+        tags = {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname(), HOME_TAG: str(Path(home).resolve())}
+        return _build(defs, instance, targets, observed, stream or sys.stdout, tags)
+
+
+def _build(defs, instance, targets, observed, stream, tags: dict[str, str]) -> BuildOutcome:
     job = dg.define_asset_job(BUILD_JOB, selection=dg.AssetSelection.assets(*(targets | observed)))
     job_defs = dg.Definitions.merge(defs, dg.Definitions(jobs=[job], loggers={"progress": _progress_logger(stream)}))
     job_def = job_defs.resolve_job_def(BUILD_JOB)
     steps = len(job_def.graph.node_dict)
     started = time.monotonic()
     result = job_def.execute_in_process(
-        instance=instance, raise_on_error=False, tags={"bagel/cli": "build"},
+        instance=instance, raise_on_error=False, tags={"bagel/cli": "build", **tags},
         run_config={"loggers": {"progress": {"config": {"total": steps}}}},
     )
     failed_steps = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
@@ -211,8 +277,8 @@ class AssetStatus:
     last_update: str  # UTC time of the last materialization / observation, "" if never
     run_id: str
     detail: str  # data version (upstream) or row count
-    state: str  # fresh | stale | missing | observed | never observed
-    cause: str  # why stale
+    state: str  # fresh | stale | missing | failed | running | observed | never observed
+    cause: str  # why stale / failed
 
 
 def _when(timestamp: float | None) -> str:
@@ -231,6 +297,42 @@ def _stale_resolver(instance: dg.DagsterInstance, graph):
 
 def _cause_text(causes) -> str:
     return "; ".join(sorted({f"{c.dependency.asset_key.to_user_string() if c.dependency else c.key.asset_key.to_user_string()}: {c.reason}" for c in causes}))
+
+
+def _step_name(node) -> str | None:
+    assets_def = getattr(node, "assets_def", None)
+    return assets_def.node_def.name if assets_def is not None else None
+
+
+def latest_attempt(instance: dg.DagsterInstance, key: dg.AssetKey, step: str | None = None) -> tuple[str, str] | None:
+    """("failed" | "running", why) when the latest run that planned `key` did not materialize it
+    (yet); None when the latest attempt succeeded or there was none."""
+    planned = instance.get_latest_planned_materialization_info(key)
+    if planned is None:
+        return None
+    records = instance.get_asset_records([key])
+    built = records[0].asset_entry.last_materialization_storage_id if records else None
+    if built is not None and built > planned.storage_id:
+        return None
+    run_id = planned.run_id
+    record = instance.get_run_record_by_id(run_id)
+    if record is None:
+        return None
+    run, when = record.dagster_run, _when(record.end_time or record.create_timestamp.timestamp())
+    if run.status in (*IN_FLIGHT, dg.DagsterRunStatus.QUEUED):
+        return "running", f"run {run_id[:8]} in progress"
+    if run.status not in (dg.DagsterRunStatus.FAILURE, dg.DagsterRunStatus.CANCELED):
+        return None
+    failures = instance.all_logs(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
+    mine = [e for e in failures if e.dagster_event and e.dagster_event.step_key == step]
+    if mine:
+        why = _root_message(mine[-1].dagster_event.event_specific_data.error)
+    elif failures:
+        why = f"not run: step {failures[0].dagster_event.step_key} failed first"
+    else:
+        ends = instance.all_logs(run_id, of_type={dg.DagsterEventType.RUN_FAILURE, dg.DagsterEventType.RUN_CANCELED})
+        why = (ends[-1].dagster_event.message if ends and ends[-1].dagster_event else "") or f"run {run.status.value.lower()}"
+    return "failed", f"latest attempt failed (run {run_id[:8]}, {when}): {why}"
 
 
 def _propagate_stale(rows: dict[dg.AssetKey, AssetStatus], graph) -> None:
@@ -274,6 +376,9 @@ def status(defs: dg.Definitions, instance: dg.DagsterInstance) -> list[AssetStat
         rows_meta = event.asset_materialization.metadata.get("dagster/row_count") if event else None
         state = resolver.get_status(key).value.lower() if event else "missing"
         cause = _cause_text(resolver.get_stale_root_causes(key)) if state == "stale" else ""
+        attempt = latest_attempt(instance, key, _step_name(node))
+        if attempt is not None:
+            state, cause = attempt
         rows[key] = AssetStatus(key.to_user_string(), node.group_name or "", "asset", _when(event and event.timestamp),
                                 event.run_id if event else "", f"{rows_meta.value} rows" if rows_meta is not None else "",
                                 state, cause)

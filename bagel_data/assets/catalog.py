@@ -9,6 +9,7 @@ import dagster as dg  # no "from __future__ import annotations": Dagster inspect
 from bagel_data import catalog
 from bagel_data.assets.metadata import counts_table
 from bagel_data.assets.resources import BagelResource
+from bagel_data.locks import write_lock
 from bagel_data.recipe import Recipe
 from bagel_data.storage import Layout
 
@@ -38,7 +39,8 @@ def build_defs(recipe: Recipe) -> dg.Definitions:
     def duckdb_catalog(context: dg.AssetExecutionContext, bagel: BagelResource):
         home = bagel.settings().home
         db_path = Layout(home).duckdb_path
-        statuses = catalog.refresh(home, db_path)
+        with write_lock(home, "catalog"):
+            statuses = catalog.refresh(home, db_path)
         with catalog.connect(db_path) as con:
             rows = {s.name: con.execute(f'SELECT count(*) FROM "{s.name}"').fetchone()[0] for s in statuses if s.state != "missing"}
         context.log.info(f"catalog {db_path}: " + ", ".join(f"{k}={v}" for k, v in rows.items()))

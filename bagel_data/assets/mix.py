@@ -110,7 +110,7 @@ def build_live_manifest_check(product: str) -> dg.AssetChecksDefinition:
         description="Re-hash the shards in place: every manifest entry exists with its sha256 and row count, nothing unlisted.",
     )
     def _live(bagel: BagelResource) -> dg.AssetCheckResult:
-        outcome = check_manifest(Layout(bagel.settings().home).output(product))
+        outcome = check_manifest(Layout(bagel.settings().home).output(product).resolve())  # one version, even mid-swap
         return dg.AssetCheckResult(passed=outcome.passed, description=outcome.description, metadata=outcome.metadata)
 
     return _live

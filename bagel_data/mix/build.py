@@ -1,6 +1,7 @@
 """Build one product (sft or dpo) end to end: select → per source: gather, plan, render chunk
 by chunk into the spill → sorted buckets → shards → manifest → checks, all in a staging folder
-swapped into `Layout.output(product)` only when every check passes.
+swapped into `Layout.output(product)` only when every check passes, under the output's write
+lock (one writer per output; none while a CLI build holds the data home).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import polars as pl
 
+from bagel_data.locks import write_lock
 from bagel_data.mix.checks import CheckOutcome, target_schema, validate
 from bagel_data.mix.config import PRODUCTS, MixConfig, mix_config
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats, build_manifest, upstream_revisions
@@ -44,7 +46,11 @@ class BuildReport:
 def build_product(recipe: Recipe, home: Path, product: str, config: MixConfig | None = None) -> BuildReport:
     if product not in PRODUCTS:
         raise ValueError(f"unknown product {product!r}: use one of {PRODUCTS}")
-    layout, config = Layout(home), config or mix_config(recipe)
+    with write_lock(home, f"output-{product}"):
+        return _build_product(recipe, Layout(home), product, config or mix_config(recipe))
+
+
+def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConfig) -> BuildReport:
     removals = load_removals(recipe, layout)
     selection = select_rows(recipe, config, layout, product, removals)
     kinds = PARTS[product]

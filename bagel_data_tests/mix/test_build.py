@@ -12,7 +12,7 @@ import pytest
 
 from bagel_data import schema
 from bagel_data.mix import MixCheckError, build_product, check_manifest, validate
-from bagel_data.storage import Layout
+from bagel_data.storage import Layout, versions_dir
 from bagel_data_tests.mix.crafted import conversation, instructions, make_recipe, preferences, texts, write_removals, write_source
 
 
@@ -154,7 +154,8 @@ def test_failing_check_keeps_the_previous_output(home):
     with pytest.raises(MixCheckError, match="chosen_differs_from_rejected"):
         build_product(_recipe(), home, "dpo")
     assert _digests(good.folder) == before
-    assert [p.name for p in good.folder.parent.iterdir()] == ["dpo"], "staging folder cleaned up"
+    assert sorted(p.name for p in good.folder.parent.iterdir()) == [".versions", "dpo"]
+    assert [p.name for p in versions_dir(good.folder).iterdir()] == [good.folder.resolve().name], "staging folder cleaned up"
 
 
 def test_decontaminated_rows_never_reach_the_output(home):
