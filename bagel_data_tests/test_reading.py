@@ -3,6 +3,7 @@ records set aside, unreadable files failing with source, path and mode in the me
 
 from __future__ import annotations
 
+import shutil
 import sys
 import types
 
@@ -285,3 +286,6 @@ def test_a_directory_where_a_data_file_was_fails_the_source(mirror, mirror_setti
         _readme(repo, "- config_name: default\n  data_files:\n  - split: train\n    path: data/train-*\n")
     with pytest.raises(ReadError, match=r"source dirs: .*data/train-00001-of-00002\.jsonl is a directory where a data file was expected"):
         read_upstream(up, mirror_settings, "source dirs")
+    shutil.rmtree(repo / "data" / "train-00001-of-00002.jsonl")
+    (repo / ".cache" / "huggingface" / "download" / "data" / "train-00001-of-00002.jsonl").mkdir(parents=True)  # hidden: ignored, as datasets does
+    assert read_upstream(up, mirror_settings, "source dirs").rows["v"].to_list() == ["a"]

@@ -123,8 +123,11 @@ def _directories_named_like_files(patterns: list[str], base: Path) -> list[str]:
     hits = []
     for pattern in patterns:
         for path, info in _glob(pattern, base).items():
-            name = PurePosixPath(path).name.lower()
-            if info.get("type") == "directory" and not name.startswith(".") and name.endswith(DATA_EXTENSIONS):
+            parts = PurePosixPath(path).relative_to(base.as_posix()).parts if path.startswith(base.as_posix()) else PurePosixPath(path).parts[-1:]
+            if not parts:
+                continue
+            hidden = any(p.startswith((".", "__")) for p in parts)  # datasets ignores these too (e.g. .cache/huggingface/)
+            if info.get("type") == "directory" and not hidden and parts[-1].lower().endswith(DATA_EXTENSIONS):
                 hits.append(path)
     return sorted(set(hits))
 
