@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bagel_data.sources.base import assistant_text, from_sharegpt
+from bagel_data.sources.base import assistant_text, from_sharegpt, role_pattern
 
 
 def typed_turns(frame: pl.DataFrame, column: str, role_field: str = "from", content_field: str = "value") -> pl.DataFrame:
@@ -65,3 +65,15 @@ def refusal_text(scope: str) -> pl.Expr:
     if scope == "responses":
         return assistant_text()
     raise ValueError(f"refusal_scope must be 'all' or 'responses', not {scope!r}")
+
+
+UNANSWERED = "filter: ends on a user turn"
+
+
+def unanswered(frame: pl.DataFrame, trim: bool) -> tuple[pl.DataFrame, list[tuple[str, pl.Expr]]]:
+    """A chat that alternates user/assistant but ends on a user turn: dropped whole by a check (the
+    original bagel code's expansion did so), or, with `trim`, that last turn trimmed. Returns
+    (frame, checks); put the checks before `conversation_checks`."""
+    if trim:
+        return frame.with_columns(trim_unanswered().alias("conversation")), []
+    return frame, [(UNANSWERED, role_pattern(pl.col("conversation")).str.contains(r"^(ua)*u$").fill_null(False))]

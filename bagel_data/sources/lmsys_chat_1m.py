@@ -1,7 +1,14 @@
 """lmsys_chat_1m (lmsys/lmsys-chat-1m): conversations of the recipe's `sft_models` (gpt-4) without
 refusals become SFT rows; DPO pairs come from single-exchange gpt-4 chats whose exact user prompt
-was also answered by an open model of known size ("-NNb" in the model name): the gpt-4 answer is
-chosen, the answer of the largest such model rejected (ties: the first in upstream order).
+was also answered by an open model of known size: the gpt-4 answer is chosen, the answer of the
+largest such model rejected (ties: the first in upstream order).
+
+As in the original bagel code, the size is the two digits of "-NNb" in the model name (option
+`open_model_size_pattern`, case-sensitive: "vicuna-7b" and "RWKV-4-Raven-14B" have no size), and
+a chat that gave a pair is a DPO row only ("filter: became a DPO pair"; option
+`pairs_also_sft: true` keeps it as an SFT row too). Unlike the original, roles are mapped to
+user/assistant, so multi-turn gpt-4 chats stay SFT rows (the original's role names made its
+expansion drop them).
 
 Rows of other models only serve as rejected answers; they are counted as "filter: model ..."
 rejects with a small raw (conversation_id, model) rather than the whole chat.
@@ -12,6 +19,7 @@ from __future__ import annotations
 import polars as pl
 
 from bagel_data.sources.base import (
+    RAW_CHARS,
     ROW_KEY,
     Converted,
     SourceContext,
@@ -30,7 +38,8 @@ from bagel_data.sources.base import (
 from bagel_data.sources.chat import sharegpt, turn_content, user_text
 from bagel_data.sources.dedupe import keep_first_id
 
-DEFAULT_SIZE_PATTERN = r"(?i)-(\d+)b\b"
+DEFAULT_SIZE_PATTERN = r"-([0-9]{2})b"
+BECAME_PAIR = "filter: became a DPO pair"
 
 
 def largest_open_answers(others: pl.DataFrame, size_pattern: str) -> pl.DataFrame:
@@ -78,9 +87,16 @@ def convert(ctx: SourceContext) -> Converted:
     size_pattern = str(ctx.options.get("open_model_size_pattern", DEFAULT_SIZE_PATTERN))
     pairs, bad_pairs = split_rejects(dpo_pairs(kept, others, size_pattern), preference_checks())
     preferences, duplicate_pairs = keep_first_id(finish_preferences(pairs, ctx), "filter: duplicate prompt")
+    paired = pl.DataFrame(schema={"row_key": pl.String, "reason": pl.String, "raw": pl.String})
+    if not ctx.options.get("pairs_also_sft", False):
+        became_pair = instructions["row_key"].is_in(preferences["row_key"].implode())
+        paired = instructions.filter(became_pair).select(
+            "row_key", pl.lit(BECAME_PAIR).alias("reason"), pl.struct("conversation").struct.json_encode().str.slice(0, RAW_CHARS).alias("raw")
+        )
+        instructions = instructions.filter(~became_pair)
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
         instructions=instructions,
         preferences=preferences,
-        rejects=[reading_rejects(raw), model_rejects, rejects, duplicates, bad_pairs, duplicate_pairs],
+        rejects=[reading_rejects(raw), model_rejects, rejects, duplicates, bad_pairs, duplicate_pairs, paired],
     )

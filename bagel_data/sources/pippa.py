@@ -32,11 +32,10 @@ from bagel_data.sources.base import (
     refusal_check,
     split_rejects,
 )
-from bagel_data.sources.chat import refusal_text, sharegpt, trim_unanswered
+from bagel_data.sources.chat import refusal_text, sharegpt, unanswered
 from bagel_data.sources.dedupe import dedupe
 
 FIRST_MESSAGE = "First message: "
-UNANSWERED = "filter: ends on a user turn"
 
 
 def move_greeting(first_message_prefix: str, mode: str) -> list[pl.Expr]:
@@ -68,10 +67,7 @@ def convert(ctx: SourceContext) -> Converted:
     )
     frame = frame.with_columns((~pl.col("__has_system") & (first_role == "assistant")).alias("__character_first"))
     frame = frame.with_columns(move_greeting(str(ctx.options.get("first_message_prefix", FIRST_MESSAGE)), str(ctx.options.get("greeting", "replace"))))
-    ends_on_user = pl.col("conversation").list.last().struct.field("role") == "user"
-    if ctx.options.get("trim_unanswered", False):
-        frame = frame.with_columns(trim_unanswered().alias("conversation"))
-        ends_on_user = pl.lit(False)
+    frame, unanswered_checks = unanswered(frame, bool(ctx.options.get("trim_unanswered", False)))
     coin_key = pl.coalesce(pl.col("id").cast(pl.String), pl.col(ROW_KEY))
     frame = frame.with_columns(coin_key.alias("__coin_key"))
     frame = frame.with_columns(coin(frame, ctx, "keep", key="__coin_key").alias("__coin"))
@@ -84,7 +80,7 @@ def convert(ctx: SourceContext) -> Converted:
             *refusal_check(ctx, pl.col("__refusal_text")),
             ("filter: starts with the character", pl.col("__character_first")),
             ("filter: sampled out", pl.col("__coin") >= keep),
-            (UNANSWERED, ends_on_user.fill_null(False)),
+            *unanswered_checks,
             *conversation_checks(),
         ],
     )

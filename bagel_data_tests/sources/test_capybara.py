@@ -1,5 +1,5 @@
 """capybara: {input, output} exchanges become alternating user/assistant turns; the upstream
-`source` is the category."""
+`source` is the category; repeats stay, as in the original bagel code (recipe switch dedupe)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,8 @@ def _row(frame: pl.DataFrame, line: int) -> dict:
 
 def test_samples_convert_and_reject_malformed(sample_settings):
     parts = convert("capybara", sample_settings)
-    assert parts["instructions"].height == 10
+    assert parts["instructions"].height == 11
     assert parts["rejects"].select("row_key", "reason").sort("row_key").rows() == [
-        (f"{FILE}:11", "filter: duplicate instruction"),
         (f"{FILE}:12", "malformed: empty turn"),  # empty output
         (f"{FILE}:13", "malformed: empty turn"),  # exchange without output
         (f"{FILE}:14", "malformed: no conversation"),  # empty list
@@ -41,3 +40,12 @@ def test_exchanges_become_turns(sample_settings):
     ]
     assert _row(rows, 8)["conversation"][1]["content"] == "Eine Spinne hat acht Beine. 🕷️"
     assert _row(rows, 10)["category"] is None  # row without `source` is kept
+
+
+def test_repeats_stay_with_their_own_ids_unless_dedupe(sample_settings):
+    rows = convert("capybara", sample_settings)["instructions"]
+    repeat = _row(rows, 11)
+    original = rows.filter(pl.col("conversation").list.first() == repeat["conversation"][0])
+    assert original.height == 2 and rows["id"].n_unique() == rows.height
+    parts = convert("capybara", sample_settings, options={"dedupe": True})
+    assert parts["rejects"].filter(pl.col("reason") == "filter: duplicate instruction")["row_key"].to_list() == [f"{FILE}:11"]

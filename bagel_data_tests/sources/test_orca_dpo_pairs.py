@@ -1,4 +1,6 @@
-"""orca_dpo_pairs: samples (orca_rlhf.jsonl) convert; the real Azure-format validation file via a mirror."""
+"""orca_dpo_pairs: samples (orca_rlhf.jsonl) convert; as the original bagel code, the question goes
+without its system prompt and repeats stay (recipe switches keep_system / dedupe); the real
+Azure-format validation file via a mirror."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ KEY = "orca_rlhf.jsonl:{}"
 def test_samples_counts_and_reasons(sample_settings):
     parts = convert("orca_dpo_pairs", sample_settings)
     pairs, rejects = parts["preferences"], parts["rejects"]
-    assert pairs.height == 14 and parts["instructions"].height == 0
+    assert pairs.height == 15 and parts["instructions"].height == 0
     assert rejects["row_key"][0] == KEY.format(22) and rejects["reason"][0].startswith("malformed: invalid JSON")
     assert rejects.select("row_key", "reason").rows()[1:] == [
         (KEY.format(16), "filter: refusal"),
@@ -24,18 +26,23 @@ def test_samples_counts_and_reasons(sample_settings):
         (KEY.format(19), "malformed: empty prompt"),
         (KEY.format(20), "malformed: empty chosen"),
         (KEY.format(21), "malformed: empty rejected"),
-        (KEY.format(14), "filter: duplicate prompt"),
     ]
     assert pairs["id"].n_unique() == pairs.height
 
 
-def test_system_prompt_and_exact_pair(sample_settings):
+def test_switches_keep_system_and_dedupe(sample_settings):
+    parts = convert("orca_dpo_pairs", sample_settings, options={"keep_system": True, "dedupe": True})
+    assert parts["rejects"].filter(pl.col("reason") == "filter: duplicate prompt")["row_key"].to_list() == [KEY.format(14)]
+    first = parts["preferences"].row(0, named=True)
+    assert first["system"].startswith("You are an AI assistant.")
+    assert parts["preferences"].filter(pl.col("row_key") == KEY.format(2))["system"][0] is None, "an empty upstream system prompt becomes null"
+
+
+def test_question_alone_and_exact_pair(sample_settings):
     pairs = convert("orca_dpo_pairs", sample_settings)["preferences"]
     first = pairs.row(0, named=True)
-    assert first["system"].startswith("You are an AI assistant.") and first["prompt"] == "Translate to English: «Le chat dort sur le canapé.»"
+    assert first["system"] is None and first["prompt"] == "Translate to English: «Le chat dort sur le canapé.»"
     assert first["chosen"].endswith("The cat is sleeping on the sofa.") and first["rejected"] == "Sure! The cat sleeps."
-    no_system = pairs.filter(pl.col("row_key") == KEY.format(2))
-    assert no_system["system"][0] is None, "an empty upstream system prompt becomes null"
     refused_rejected = pairs.filter(pl.col("row_key") == KEY.format(15))
     assert refused_rejected.height == 1, "a refusal on the rejected side is what DPO wants: kept"
 
@@ -64,10 +71,9 @@ def test_real_azure_validation_file_through_mirror(realdata, mirror, mirror_sett
     refused = [r for r in hf if refusal.search(r["chosen"])]
     identical = [r for r in hf if r["chosen"].strip() == r["rejected"].strip()]
     survivors = [r for r in hf if not refusal.search(r["chosen"]) and r["chosen"].strip() != r["rejected"].strip()]
-    distinct = {(r["system"].strip(), r["question"].strip()) for r in survivors}
     assert len(items) == 284 and refused and not identical
     assert rejects.filter(pl.col("reason") == "filter: refusal").height == len(refused)
-    assert pairs.height == len(distinct) and pairs.height + rejects.height == 284
+    assert pairs.height == len(survivors) and pairs.height + rejects.height == 284
     first = pairs.filter(pl.col("row_key") == KEY.format(1)).row(0, named=True)
-    assert (first["system"], first["prompt"], first["chosen"]) == (hf[0]["system"], hf[0]["question"].strip(), hf[0]["chosen"].strip())
+    assert (first["system"], first["prompt"], first["chosen"]) == (None, hf[0]["question"].strip(), hf[0]["chosen"].strip())
     assert first["prompt"].endswith("Translate to English")

@@ -30,6 +30,8 @@ P7 = "Explain what a haiku is."
 P8 = "Translate 'thank you' into German."
 P9 = "¿Cuáles son los beneficios de aprender un segundo idioma?"
 P10 = "Write a paragraph about the history of tea."
+P11 = "Name a famous painting."
+P12 = "What is 2 + 2?"
 
 ROWS = [
     rated(P1, "Stay hydrated in style: this leak-proof steel bottle keeps drinks cold for 24 hours.", "44422"),
@@ -57,6 +59,13 @@ ROWS = [
     rated(P9, "Es bueno.", "23311"),
     rated(P10, "Tea was first drunk in China thousands of years ago. " * 40, "44444"),
     rated("  " + P10 + "  ", "Tea is a drink.", "23311"),
+    rated(P11, "The Mona Lisa.", "34411"),
+    rated(P11, "A painting.", "12211"),
+    rated(P11, "Leonardo da Vinci's Mona Lisa, painted in the early 1500s.", "44433"),
+    rated(P11, "Starry Night is a song.", "10100"),
+    rated(P12, "4.", "44410"),
+    rated(P12, "I'm sorry, but I can't help with that.", "00200"),
+    rated(P12, "Five.", "13400"),
 ]
 
 
