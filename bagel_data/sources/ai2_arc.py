@@ -1,7 +1,8 @@
 """ai2_arc (ARC-Challenge train): multiple choice → question plus lettered options.
 
-A coin per upstream id picks the answer style: letter only (with an instruction saying so) or
-"L text". Rows whose answer key is not among the labels, or whose labels repeat (the answer
+A coin per upstream id picks the answer style: letter only (with an instruction saying so, in
+the original's words "Only output the the letter of the correct answer.", option
+`letter_only_instruction`) or "L text". Rows whose answer key is not among the labels, or whose labels repeat (the answer
 would be ambiguous), are malformed. `convert_choices` is shared with openbookqa, which has the
 same fields under another stem column.
 """
@@ -13,7 +14,12 @@ import polars as pl
 from bagel_data.sources.base import Converted, SourceContext, blank, choice_lines, coin, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
 from bagel_data.sources.dedupe import keep_first_id
 
-LETTER_ONLY = "Only output the letter of the correct answer."
+LETTER_ONLY = "Only output the the letter of the correct answer."  # the original's words, "the the" included
+
+
+def letter_only_instruction(ctx: SourceContext) -> str:
+    """The sentence appended for letter-only answers (option `letter_only_instruction`)."""
+    return str(ctx.options.get("letter_only_instruction", LETTER_ONLY))
 
 
 def convert_choices(ctx: SourceContext, stem: str) -> Converted:
@@ -37,7 +43,7 @@ def convert_choices(ctx: SourceContext, stem: str) -> Converted:
     answer_key = pl.col("answerKey").str.strip_chars()
     kept = kept.with_columns(letter_only.alias("__letter")).with_columns(
         single_turn(
-            pl.when(pl.col("__letter")).then(question + "\n" + pl.lit(LETTER_ONLY)).otherwise(question),
+            pl.when(pl.col("__letter")).then(question + "\n" + pl.lit(letter_only_instruction(ctx))).otherwise(question),
             pl.when(pl.col("__letter")).then(answer_key).otherwise(answer_key + " " + pl.col("answer_text")),
         )
     )

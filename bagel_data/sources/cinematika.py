@@ -7,6 +7,10 @@ name the `category`. Text inputs `scene_by_scene` and `plain_full_script` (one c
 the file) become plain-text rows. "[scene]" markers (option `marker_pattern`) are stripped
 everywhere. Reading file by file keeps the category right in hub mode too, where row keys do not
 name the file.
+
+Dedup as in the original bagel code: repeated scene_by_scene texts keep the first; instruction
+rows and full scripts are not deduplicated (repeats keep fresh ids; option `dedupe: true` keeps
+the first of every repeated instruction and text).
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from bagel_data.sources.base import (
     single_turn,
     split_rejects,
 )
-from bagel_data.sources.dedupe import keep_first_id
+from bagel_data.sources.dedupe import dedupe, keep_first_id
 
 MARKER_PATTERN = r"\[scene\]\s*"
 TEXT_INPUTS = ("scene_by_scene", "plain_full_script")
@@ -68,7 +72,10 @@ def convert(ctx: SourceContext) -> Converted:
         rows_in, instructions, rejects = rows_in + count, [*instructions, rows], [*rejects, *bad]
     for name in TEXT_INPUTS:
         count, rows, bad = text_rows(ctx, name, marker)
+        if name == "scene_by_scene":
+            rows, repeated_scenes = keep_first_id(rows, "filter: duplicate text")
+            bad = [*bad, repeated_scenes]
         rows_in, texts, rejects = rows_in + count, [*texts, rows], [*rejects, *bad]
-    instructions, duplicates = keep_first_id(pl.concat(instructions), "filter: duplicate instruction")
-    texts, text_duplicates = keep_first_id(pl.concat(texts), "filter: duplicate text")
+    instructions, duplicates = dedupe(pl.concat(instructions), ctx, "filter: duplicate instruction", default=False)
+    texts, text_duplicates = dedupe(pl.concat(texts), ctx, "filter: duplicate text", default=False)
     return Converted(rows_in=rows_in, instructions=instructions, texts=texts, rejects=[*rejects, duplicates, text_duplicates])

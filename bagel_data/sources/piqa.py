@@ -1,7 +1,7 @@
 """piqa (ybisk/piqa train): a goal and two solutions → "A. sol1"/"B. sol2".
 
-A coin per question (weight `letter_only_probability`, 0.25 in bagel) appends the letter-only
-instruction and answers with the bare letter. Labels other than 0/1 (the hub's -1 in test) are
+A coin per question (weight `letter_only_probability`, 0.25 in bagel) appends ai2_arc's
+letter-only instruction (option `letter_only_instruction`) and answers with the bare letter. Labels other than 0/1 (the hub's -1 in test) are
 malformed. The hub rows carry no id, so the coin is keyed by goal and solutions.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bagel_data.sources.ai2_arc import LETTER_ONLY
+from bagel_data.sources.ai2_arc import letter_only_instruction
 from bagel_data.sources.base import Converted, SourceContext, blank, coin, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
 from bagel_data.sources.dedupe import keep_first_id
 
@@ -35,7 +35,7 @@ def convert(ctx: SourceContext) -> Converted:
     second = label == "1"
     kept = kept.with_columns(letter_only.alias("__letter")).with_columns(
         single_turn(
-            pl.when(pl.col("__letter")).then(question + "\n" + pl.lit(LETTER_ONLY)).otherwise(question),
+            pl.when(pl.col("__letter")).then(question + "\n" + pl.lit(letter_only_instruction(ctx))).otherwise(question),
             pl.when(pl.col("__letter"))
             .then(pl.when(second).then(pl.lit("B")).otherwise(pl.lit("A")))
             .otherwise(pl.when(second).then("B. " + sol2).otherwise("A. " + sol1)),

@@ -4,7 +4,8 @@ An instruction that carries earlier turns inline ("USER: … ASSISTANT: … USER
 those turns, text before the first marker counting as the user's; the response is the last
 assistant turn. Rows that only quote the role names (a system prompt mentioning USER, or
 "USER:"/'ASSISTANT' in quotes in the instruction) cannot be split reliably and are skipped
-("filter: quotes role names"). Refusal filter on the assistant turns.
+("filter: quotes role names"). The refusal filter reads every turn, system prompt included, as
+the original bagel code did (option `refusal_scope: responses` reads the responses only).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import polars as pl
 from bagel_data.sources.base import (
     Converted,
     SourceContext,
-    assistant_text,
     blank,
     conversation_checks,
     finish_instructions,
@@ -25,6 +25,7 @@ from bagel_data.sources.base import (
     split_rejects,
     turn,
 )
+from bagel_data.sources.chat import refusal_text
 from bagel_data.sources.dedupe import keep_first_id
 
 MARKER = r"(USER|ASSISTANT):"
@@ -62,7 +63,7 @@ def convert(ctx: SourceContext) -> Converted:
             ("malformed: empty response", blank(response)),
             ("filter: quotes role names", pl.col("system").cast(pl.String).fill_null("").str.contains("USER") | instruction.str.contains(QUOTED_ROLE)),
             *conversation_checks(),
-            *refusal_check(ctx, assistant_text()),
+            *refusal_check(ctx, refusal_text(str(ctx.options.get("refusal_scope", "all")))),
         ],
     )
     instructions, duplicates = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")

@@ -37,6 +37,14 @@ def test_numeric_labels_and_letter_style(sample_settings):
     assert conv[1]["content"] == "2"
 
 
+def test_letter_only_sentence_is_the_originals_unless_set(sample_settings, recipe):
+    rows = convert("ai2_arc", sample_settings, options={"letter_only_probability": 1.0})["instructions"]
+    assert rows["conversation"][0][0]["content"].endswith("\nOnly output the the letter of the correct answer."), "the original's words"
+    assert recipe.sources["piqa"].options["letter_only_instruction"] == recipe.sources["ai2_arc"].options["letter_only_instruction"]
+    fixed = convert("ai2_arc", sample_settings, options={"letter_only_probability": 1.0, "letter_only_instruction": "Only output the letter of the correct answer."})
+    assert fixed["instructions"]["conversation"][0][0]["content"].endswith("\nOnly output the letter of the correct answer.")
+
+
 def test_real_arc_dev_file_through_mirror(realdata, mirror, mirror_settings):
     """The AI2 release nests choices under question.stem; lay it out in the HF schema."""
     rows = [json.loads(l) for l in (realdata / "arc_challenge" / "ARC-Challenge-Dev.jsonl").read_text().splitlines()]

@@ -1,5 +1,6 @@
 """cinematika: four instruction files (category = file) and two plain-text inputs, "[scene]"
-markers stripped everywhere."""
+markers stripped everywhere; as the original bagel code, only scene_by_scene texts are deduplicated
+(switch dedupe)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ def test_samples_convert_every_input(sample_settings, recipe):
     converted, tables = run_converter(recipe.sources["cinematika"], recipe, sample_settings)
     parts = {p: pl.from_arrow(t) for p, t in tables.items()}
     assert converted.rows_in == 11 + 5 + 3
-    assert (parts["instructions"].height, parts["texts"].height) == (8, 5)
+    assert (parts["instructions"].height, parts["texts"].height) == (9, 5)
+    assert parts["instructions"]["id"].n_unique() == 9
     assert parts["rejects"].select("row_key", "reason").sort("row_key").rows() == [
         ("plain_full_script.parquet:2", "malformed: empty plain_full_script"),
         ("prompt_to_character_card.parquet:2", "malformed: empty output"),
-        ("rp_to_character_card.parquet:1", "filter: duplicate instruction"),  # same prompt as in prompt_to_character_card
         ("rp_to_character_card.parquet:2", "malformed: empty input"),
         ("scene_by_scene.parquet:2", "malformed: empty scene_by_scene"),  # only a marker
         ("scene_by_scene.parquet:3", "filter: duplicate text"),
@@ -25,6 +26,12 @@ def test_samples_convert_every_input(sample_settings, recipe):
     assert parts["instructions"]["category"].unique().sort().to_list() == [
         "prompt_to_character_card", "rp_to_character_card", "scene_enhancement", "scene_summary",
     ]  # fmt: skip
+
+
+def test_dedupe_switch_drops_the_repeated_instruction(sample_settings):
+    parts = convert("cinematika", sample_settings, options={"dedupe": True})
+    repeats = parts["rejects"].filter(pl.col("reason") == "filter: duplicate instruction")["row_key"].to_list()
+    assert repeats == ["rp_to_character_card.parquet:1"]  # same prompt as in prompt_to_character_card
 
 
 def test_scene_markers_are_stripped(sample_settings):

@@ -1,5 +1,6 @@
-"""slimorca: ShareGPT rows without weights, refusal filter (case-insensitive, responses only), and
-the skip of instructions that airoboros' slimorca_multiturn rows extended."""
+"""slimorca: ShareGPT rows without weights, refusal filter (case-insensitive, on every turn as the
+original bagel code), and the skip of instructions that airoboros' slimorca_multiturn rows
+extended (matched as the original: surrounding whitespace aside); recipe switches for both."""
 
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ def test_samples_convert_and_count_every_row(sample_settings, recipe):
     assert (converted.rows_in, rows.height, rejects.height) == (23, 11, 12)
     assert rejects.group_by("reason").len().sort("reason").rows() == [
         ("filter: duplicate instruction", 1),
-        ("filter: extended by airoboros", 2),
-        ("filter: refusal", 3),
+        ("filter: extended by airoboros", 1),
+        ("filter: refusal", 4),
         ("malformed: empty turn", 1),
         ("malformed: invalid JSON (Unterminated string starting at)", 1),
         ("malformed: no conversation", 1),
@@ -48,16 +49,20 @@ def test_weights_dropped_and_system_kept_apart(sample_settings):
 def test_rows_extended_by_airoboros_are_skipped(sample_settings):
     rejects = convert("slimorca", sample_settings)["rejects"]
     extended = rejects.filter(pl.col("reason") == "filter: extended by airoboros")
+    assert extended["row_key"].to_list() == [f"{FILE}:5"]
+    loose = convert("slimorca", sample_settings, options={"extended_match": "loose"})["rejects"]
     # line 6 differs from the airoboros turn in case and spacing only
-    assert extended["row_key"].to_list() == [f"{FILE}:5", f"{FILE}:6"]
+    assert loose.filter(pl.col("reason") == "filter: extended by airoboros")["row_key"].to_list() == [f"{FILE}:5", f"{FILE}:6"]
     kept = convert("slimorca", sample_settings, options={"extended_category": "no_such_category"})["instructions"]
     assert {f"{FILE}:5", f"{FILE}:6"} <= set(kept["row_key"])
 
 
-def test_refusal_filter_is_case_insensitive_and_only_on_responses(sample_settings):
+def test_refusal_filter_is_case_insensitive_and_reads_every_turn(sample_settings):
     parts = convert("slimorca", sample_settings)
     refused = parts["rejects"].filter(pl.col("reason") == "filter: refusal")["row_key"].to_list()
-    assert refused == [f"{FILE}:7", f"{FILE}:8", f"{FILE}:9"]  # "As an AI", "I'M SORRY, BUT I CANNOT", "Please note that"
-    assert f"{FILE}:10" in parts["instructions"]["row_key"].to_list()  # "OpenAI" in the user turn only
+    # "As an AI", "I'M SORRY, BUT I CANNOT", "Please note that", "OpenAI" in the user turn
+    assert refused == [f"{FILE}:7", f"{FILE}:8", f"{FILE}:9", f"{FILE}:10"]
+    responses = convert("slimorca", sample_settings, options={"refusal_scope": "responses"})
+    assert f"{FILE}:10" in responses["instructions"]["row_key"].to_list()
     unfiltered = convert("slimorca", sample_settings, filters={})["instructions"]
-    assert unfiltered.height == 14
+    assert unfiltered.height == 15

@@ -1,5 +1,5 @@
 """synthia: system kept when non-empty, inline USER:/ASSISTANT: turns split, quoted role names and
-refusals filtered."""
+refusals filtered (read in every turn, as the original bagel code; switch refusal_scope)."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ def test_samples_convert_and_reject(sample_settings, recipe):
         (f"{FILE}:14", "malformed: invalid JSON (Unterminated string starting at)"),
         (f"{FILE}:15", "malformed: wrong role order"),  # two inline user turns
         (f"{FILE}:16", "filter: duplicate instruction"),
+        (f"{FILE}:19", "filter: refusal"),  # "large language" in the user's turn
         (f"{FILE}:8", "filter: quotes role names"),
         (f"{FILE}:9", "filter: quotes role names"),  # USER in the system prompt
     ]
@@ -55,3 +56,8 @@ def test_system_prompt_only_when_non_empty(sample_settings):
         {"role": "user", "content": "What is the derivative of x^3?"},
         {"role": "assistant", "content": "The derivative of x^3 is 3x^2."},
     ]
+
+
+def test_refusal_scope_responses_reads_only_the_answers(sample_settings):
+    parts = convert("synthia", sample_settings, options={"refusal_scope": "responses"})
+    assert f"{FILE}:19" in parts["instructions"]["row_key"].to_list()

@@ -48,6 +48,7 @@ ROWS = [
     row("Why do leaves change color in autumn?", "Because of pigments."),
     row("Name the largest planet in our solar system.", "Jupiter is the largest planet in our solar system."),
     row("What does DNA stand for?", "Deoxyribonucleic acid."),
+    row("Explain what a large language model is.", "A neural network trained on lots of text to predict the next word."),
 ]
 
 
