@@ -224,12 +224,14 @@ OPTIONS: dict[str, Type] = {
     **{name: Fraction() for name in ("letter_only_probability", "passage_first_probability", "keep_probability")},
     **{name: Int(lo=0) for name in ("humaneval_min_chars", "min_turns", "max_heading_chars", "min_chapter_chars", "min_front_matter_chars")},
     **{name: Positive(nullable=True) for name in ("max_chars", "per_language")},
-    **{name: Text() for name in ("prompt_prefix", "prompt_template", "system", "first_message_prefix", "extended_category", "split", "mirror_file", "url_file")},
+    **{name: Text() for name in ("prompt_prefix", "prompt_template", "system", "first_message_prefix", "extended_category", "split", "mirror_file", "url_file", "letter_only_instruction")},
     **{name: STRINGS for name in ("rewrite_categories", "sft_models", "score_fields", "unknown_phrases", "benchmarks")},
     **{name: Text(regex=True) for name in ("open_model_size_pattern", "marker_pattern")},
-    **{name: Bool() for name in ("trim_unanswered", "dedupe", "drop_textless", "use_input")},
+    **{name: Bool() for name in ("trim_unanswered", "dedupe", "drop_textless", "use_input", "keep_system", "sft_rows", "pairs_also_sft")},
     "greeting": Text(choices=("replace", "append")),  # pippa
-    "refusal_scope": Text(choices=("all", "responses")),  # pippa
+    "refusal_scope": Text(choices=("all", "responses")),  # pippa, slimorca, synthia
+    "extended_match": Text(choices=("exact", "loose")),  # slimorca
+    "humaneval_match": Text(choices=("exact", "normalized")),  # code sources (guards.py)
     "quote_cleanup": Text(choices=("original", "dangling")),  # emobank
     "vad_as": Text(choices=("strings", "numbers")),  # emobank
     "chosen_correctness": Int(lo=0, hi=4),  # HelpSteer ratings are 0-4

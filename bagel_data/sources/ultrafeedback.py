@@ -3,7 +3,8 @@
 
 `chosen` and `rejected` are [{content, role}] lists: both must be exactly one user turn and one
 assistant turn ("filter: not a single exchange" otherwise). The prompt is the row's `prompt`;
-empty answers, identical pairs and (recipe switch) refusals in the chosen answer are dropped.
+empty answers, identical pairs (ignoring case, as the original bagel code) and (recipe switch)
+refusals in the chosen answer are dropped.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ def convert(ctx: SourceContext) -> Converted:
             ("filter: not a single exchange", ~single),
             (f"filter: score_chosen below {min_score:g}", score < min_score),
             *pair_checks(ctx, pl.col("prompt"), answer_text("chosen"), answer_text("rejected")),
+            # the original compared the answers ignoring case too
+            ("filter: identical pair", answer_text("chosen").str.to_lowercase().str.strip_chars() == answer_text("rejected").str.to_lowercase().str.strip_chars()),
         ],
     )
     kept = kept.select(

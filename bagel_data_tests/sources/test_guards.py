@@ -32,7 +32,7 @@ def write_alpaca(mirror: Path, rows: list[dict]) -> None:
 
 
 def test_guard_on_samples_both_directions_and_short_solutions(sample_settings):
-    parts = convert("python_alpaca", sample_settings)
+    parts = convert("python_alpaca", sample_settings, options={"humaneval_match": "normalized", "humaneval_min_chars": 40})
     guarded = parts["rejects"].filter(pl.col("reason") == REASON)["row_key"].to_list()
     # 20: contains a canonical solution (re-indented); 21: equals one; 22: a 47-char piece of one
     assert guarded == [f"188k-Vezora-PyCode-Alpaca.json:{i}" for i in (20, 21, 22)]
@@ -64,7 +64,13 @@ def test_real_humaneval_guard(realdata, mirror, mirror_settings):
             {"instruction": "Print the squares of 1 to 10.", "input": "", "output": "for i in range(1, 11):\n    print(i * i)"},
         ],
     )
-    parts = convert("python_alpaca", mirror_settings)
     assert len(piece) >= 40 and piece in by_id["HumanEval/10"]["canonical_solution"]
+    # the original's exact substring tests: the trivial solution counts, the re-indented one does not
+    parts = convert("python_alpaca", mirror_settings)
+    assert parts["rejects"].sort("row_key")["reason"].to_list() == [REASON, REASON, REASON]
+    assert parts["instructions"]["conversation"].list.first().struct.field("content").to_list() == ["Find the longest string.", "Print the squares of 1 to 10."]
+    # humaneval_match: normalized collapses whitespace and ignores solutions under humaneval_min_chars
+    options = {"humaneval_match": "normalized", "humaneval_min_chars": 40}
+    parts = convert("python_alpaca", mirror_settings, options=options)
     assert parts["rejects"].sort("row_key")["reason"].to_list() == [REASON, REASON, REASON]
     assert parts["instructions"]["conversation"].list.first().struct.field("content").to_list() == ["Add two numbers.", "Print the squares of 1 to 10."]

@@ -22,6 +22,7 @@ def test_samples_counts_and_reasons(sample_settings):
         (KEY.format(17), "filter: not a single exchange"),
         (KEY.format(18), "filter: not a single exchange"),
         (KEY.format(19), "filter: not a single exchange"),
+        (KEY.format(20), "filter: identical pair"),  # "Cold." / "cold.": the original compared ignoring case
         (KEY.format(10), "filter: duplicate prompt"),
     ]
 

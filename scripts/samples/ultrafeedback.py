@@ -3,7 +3,7 @@ on the hub, fields prompt, prompt_id, chosen/rejected/messages ([{content, role}
 score_rejected (float64), source.
 
 Made-up rows. Awkward ones: chosen scores just below and exactly at 8, a null score, a multi-turn
-row, a row with a system turn, wrong role order, an empty chosen answer, an identical pair, a
+row, a row with a system turn, wrong role order, an empty chosen answer, an identical pair (and one differing in case only), a
 refusal in the chosen answer, unicode, a very long answer, and a repeated prompt.
 """
 
@@ -84,6 +84,7 @@ TRAIN_GEN = [
         chosen_turns=turns(("system", "Be polite."), ("user", "Answer politely: what time is it?"), ("assistant", "I'm afraid I can't see a clock, but your device shows the time.")),
     ),
     row("Finish the sentence: The early bird", "", "", 8.5, chosen_turns=turns(("assistant", "catches the worm."), ("user", "Finish the sentence: The early bird"))),
+    row("What is the opposite of hot?", "Cold.", "cold.", 9.0),
 ]
 TEST_GEN = [row("Name a colour of the rainbow.", "Indigo.", "Brown.", 9.0)]
 
