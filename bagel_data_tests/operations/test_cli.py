@@ -66,7 +66,7 @@ def test_settings_errors_exit_2_with_one_line(tmp_path):
     missing mirror failed every observation and source step, one by one."""
     home = str(tmp_path / "home")
     recipe = tmp_path / "recipe.yaml"
-    recipe.write_text(DEFAULT_RECIPE.read_text(encoding="utf-8").replace("    priority: 3\n    options: {letter_only_probability: 0.5}", "    module: ai2_ark\n    priority: 3\n    options: {letter_only_probability: 0.5}", 1))
+    recipe.write_text(DEFAULT_RECIPE.read_text(encoding="utf-8").replace("    priority: 3\n    options: {letter_only_probability: 0.5", "    module: ai2_ark\n    priority: 3\n    options: {letter_only_probability: 0.5", 1))
     cases = [
         ({"BAGEL_DATA_MODE": "bogus"}, ["build", "--list"], "unknown mode 'bogus'"),
         ({"BAGEL_DATA_MODE": "mirror"}, ["status"], "mode 'mirror' needs a mirror folder"),
