@@ -231,6 +231,7 @@ OPTIONS: dict[str, Type] = {
     "greeting": Text(choices=("replace", "append")),  # pippa
     "refusal_scope": Text(choices=("all", "responses")),  # pippa, slimorca, synthia
     "extended_match": Text(choices=("exact", "loose")),  # slimorca
+    "rewrite_match": Text(choices=("exact", "loose")),  # airoboros
     "humaneval_match": Text(choices=("exact", "normalized")),  # code sources (guards.py)
     "quote_cleanup": Text(choices=("original", "dangling")),  # emobank
     "vad_as": Text(choices=("strings", "numbers")),  # emobank

@@ -2,7 +2,8 @@
 source named `airoboros_<category>`; plus the "airoboros rewrites" DPO pairs.
 
 Rewrites: an item of a rewritten category (writing, roleplay) whose first instruction equals,
-case- and whitespace-insensitively, an instruction of the same categories in the older
+lowercased and stripped as the original bagel code compared them (option `rewrite_match: loose`
+also ignores inner whitespace), an instruction of the same categories in the older
 `jondurbin/airoboros-gpt4-m2.0` instructions.jsonl (input `gpt4_m2`) gives a pair when its new
 response is longer: new response chosen, old one rejected. The item stays an SFT row as well.
 """
@@ -35,7 +36,15 @@ def source_name() -> pl.Expr:
     return pl.lit(SOURCE_PREFIX) + pl.col("category").cast(pl.String).str.strip_chars()
 
 
-def rewrite_pairs(items: pl.DataFrame, old: pl.DataFrame, categories: list[str]) -> pl.DataFrame:
+def match_key(text: pl.Expr, mode: str) -> pl.Expr:
+    if mode == "exact":
+        return text.str.to_lowercase().str.strip_chars()
+    if mode == "loose":
+        return text_key(text)
+    raise ValueError(f"airoboros option rewrite_match must be 'exact' or 'loose', not {mode!r}")
+
+
+def rewrite_pairs(items: pl.DataFrame, old: pl.DataFrame, categories: list[str], mode: str = "exact") -> pl.DataFrame:
     """Rows (with `category`, `conversation`) → prompt/chosen/rejected where the old dataset
     answered the same first instruction with a shorter response."""
     new = items.filter(pl.col("category").str.strip_chars().is_in(categories)).with_columns(
@@ -45,10 +54,10 @@ def rewrite_pairs(items: pl.DataFrame, old: pl.DataFrame, categories: list[str])
     old = (
         has_columns(old, "instruction", "response", "category")
         .filter(pl.col("category").cast(pl.String).str.strip_chars().is_in(categories) & pl.col("instruction").is_not_null())
-        .select(text_key(pl.col("instruction").cast(pl.String)).alias("__key"), pl.col("response").cast(pl.String).alias("rejected"))
+        .select(match_key(pl.col("instruction").cast(pl.String), mode).alias("__key"), pl.col("response").cast(pl.String).alias("rejected"))
         .unique("__key", keep="last", maintain_order=True)
     )
-    joined = new.with_columns(text_key(pl.col("prompt")).alias("__key")).join(old, on="__key", how="inner", maintain_order="left")
+    joined = new.with_columns(match_key(pl.col("prompt"), mode).alias("__key")).join(old, on="__key", how="inner", maintain_order="left")
     return joined.filter(pl.col("chosen").str.len_chars() > pl.col("rejected").fill_null("").str.len_chars()).drop("__key")
 
 
@@ -61,7 +70,7 @@ def convert(ctx: SourceContext) -> Converted:
     instructions, duplicates = keep_first_id(rows, "filter: duplicate instruction")
 
     categories = [str(c) for c in ctx.options.get("rewrite_categories", ["writing", "roleplay"])]
-    pairs, bad_pairs = split_rejects(rewrite_pairs(kept, old.rows, categories), preference_checks())
+    pairs, bad_pairs = split_rejects(rewrite_pairs(kept, old.rows, categories, str(ctx.options.get("rewrite_match", "exact"))), preference_checks())
     preferences, duplicate_pairs = keep_first_id(finish_preferences(pairs.drop("system"), ctx, source=source_name()), DUPLICATE_PROMPT)
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,

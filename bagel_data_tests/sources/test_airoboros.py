@@ -68,3 +68,11 @@ def test_rewrite_categories_come_from_the_recipe(sample_settings):
     pairs = convert("airoboros", sample_settings, options={"rewrite_categories": ["writing", "roleplay", "general"]})["preferences"]
     general = pairs.filter(pl.col("source") == "airoboros_general")
     assert general.select("prompt", "rejected").rows() == [("Give me three tips for keeping houseplants alive.", "Water.")]
+
+
+def test_rewrite_match_is_the_originals_unless_loose(sample_settings):
+    rain = "Write a short poem about autumn rain."
+    exact = dict(convert("airoboros", sample_settings)["preferences"].select("prompt", "rejected").rows())
+    assert exact[rain] == "Rain falls on leaves.", "lowercased and stripped only: the double-spaced old instruction is another one"
+    loose = convert("airoboros", sample_settings, options={"rewrite_categories": ["writing", "roleplay"], "rewrite_match": "loose"})
+    assert dict(loose["preferences"].select("prompt", "rejected").rows())[rain] == "Drip."

@@ -82,6 +82,7 @@ OLD = [
     {"instruction": "Write a limerick about a cat.", "response": "", "category": "writing"},
     {"instruction": "Pretend you are a dragon guarding a hoard. Speak to the knight.", "response": "Turn back, little knight, or become part of my collection.", "category": "roleplay"},
     {"instruction": "Write a story about a robot.", "response": "Beep.", "category": "writing"},
+    {"instruction": "Write a short  poem about autumn rain.", "response": "Drip.", "category": "writing"},  # inner double space
 ]
 
 
