@@ -64,14 +64,23 @@ def _open_instance(home: Path) -> dg.DagsterInstance:
 # --- runs whose process is gone ------------------------------------------------------------------
 
 
-def _run_process(instance: dg.DagsterInstance, record) -> tuple[int, str | None, float] | None:
+def _local_run_workers(instance: dg.DagsterInstance) -> bool:
+    """Whether runs launched from the UI run as subprocesses on this machine: the default run
+    launcher over SQLite files (with Postgres or a K8sRunLauncher they may run anywhere)."""
+    from dagster._core.launcher import DefaultRunLauncher
+    from dagster._core.storage.runs import SqliteRunStorage
+
+    return isinstance(instance.run_launcher, DefaultRunLauncher) and isinstance(instance.run_storage, SqliteRunStorage)
+
+
+def _run_process(instance: dg.DagsterInstance, record, local_workers: bool) -> tuple[int, str | None, float] | None:
     """(pid, host or None for this one, a time the process had started by) of a run in flight:
-    from the tags a CLI build sets, else from the run worker's RUN_START event."""
+    from the tags a CLI build sets, else (for local run workers) from its RUN_START event."""
     run = record.dagster_run
     if PID_TAG in run.tags:
         return int(run.tags[PID_TAG]), run.tags.get(HOST_TAG), record.create_timestamp.timestamp()
-    if run.status != dg.DagsterRunStatus.STARTED:
-        return None  # not started yet: the launcher / daemon owns it
+    if not local_workers or run.status != dg.DagsterRunStatus.STARTED:
+        return None  # not started yet (the launcher / daemon owns it), or not ours to judge
     starts = instance.all_logs(run.run_id, of_type=dg.DagsterEventType.RUN_START)
     if not starts or starts[0].dagster_event is None or starts[0].dagster_event.pid is None:
         return None
@@ -81,10 +90,12 @@ def _run_process(instance: dg.DagsterInstance, record) -> tuple[int, str | None,
 def fail_orphaned_runs(instance: dg.DagsterInstance) -> list[str]:
     """Mark failed every run in flight whose process is dead (a SIGKILLed `bagel-data build` or
     `dagster dev` leaves its runs STARTED forever); returns their run ids. A run of another host
-    is left alone; a pid reused by a younger process counts as dead."""
-    here, failed = socket.gethostname(), []
-    for record in instance.get_run_records(dg.RunsFilter(statuses=list(IN_FLIGHT))):
-        found = _run_process(instance, record)
+    is left alone, and so are UI runs unless their workers run here (default launcher, SQLite);
+    a pid reused by a younger process counts as dead."""
+    records = instance.get_run_records(dg.RunsFilter(statuses=list(IN_FLIGHT)))
+    here, failed, local_workers = socket.gethostname(), [], bool(records) and _local_run_workers(instance)
+    for record in records:
+        found = _run_process(instance, record, local_workers)
         if found is None:
             continue
         pid, host, started_by = found

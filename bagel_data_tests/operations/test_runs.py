@@ -57,6 +57,7 @@ def test_runs_of_dead_processes_are_marked_failed_on_open(home, clean_env):
     failure = instance.all_logs(killed_cli, of_type=dg.DagsterEventType.RUN_FAILURE)[0]
     assert f"pid {dead} on {here}" in failure.dagster_event.message and "killed or crashed" in failure.dagster_event.message
     assert runs.fail_orphaned_runs(instance) == [], "nothing left to repair"
+    assert runs._local_run_workers(instance), "the CLI's instance: UI runs are local subprocesses"
 
 
 def test_status_shows_a_failed_latest_attempt(capsys, ops_env):
