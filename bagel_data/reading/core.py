@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from bagel_data.reading.mirror import check_pattern, load_arguments, resolve_files
-from bagel_data.reading.readers import read_file
+from bagel_data.reading.readers import DamagedFile, read_file
 from bagel_data.recipe import Upstream
 from bagel_data.settings import Settings
 
 
 class ReadError(RuntimeError):
     """An upstream file is missing or unreadable; the message names source, path and mode."""
+
+
+def one_line(exc: BaseException) -> str:
+    """`Type: first line of the message` (Polars errors carry multi-line plan dumps)."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
 
 
 @dataclass
@@ -38,8 +47,10 @@ def _read_files(files: list[Path], root: Path, up: Upstream, what: str, mode: st
         label = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
         try:
             frame, bad = read_file(path, label, up.reader)
+        except DamagedFile as exc:  # noqa: BLE001 - a damaged file is fatal, with context
+            raise ReadError(f"{what}: damaged file {path} (mode {mode}): {exc}") from exc
         except Exception as exc:  # noqa: BLE001 - any failure to parse a whole file is fatal, with context
-            raise ReadError(f"{what}: cannot read {path} (mode {mode}): {type(exc).__name__}: {exc}") from exc
+            raise ReadError(f"{what}: cannot read {path} (mode {mode}): {one_line(exc)}") from exc
         rows.append(frame)
         rejects.append(bad)
     return RawData(_concat(rows), pl.concat(rejects) if rejects else pl.DataFrame(), [str(p) for p in files])
@@ -94,10 +105,27 @@ def _read_hub(up: Upstream, what: str) -> RawData:
     return RawData(frame, pl.DataFrame(), [f"{up.repo}@{up.revision}"])
 
 
+_files_read: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("files_read", default=None)
+
+
+@contextlib.contextmanager
+def track_reads() -> Iterator[list[str]]:
+    """Collect what every `read_upstream` inside the block read (for error messages)."""
+    files: list[str] = []
+    token = _files_read.set(files)
+    try:
+        yield files
+    finally:
+        _files_read.reset(token)
+
+
 def read_upstream(up: Upstream, settings: Settings, what: str) -> RawData:
     """Read one upstream input; `what` names the source or benchmark for error messages."""
     if settings.mode == "hub":
-        if up.on_hub:
-            return _read_hub(up, what)
-        return _read_url(up, settings.home / "cache", what)
-    return _read_mirror(up, settings.mirror_root, what, settings.mode)
+        raw = _read_hub(up, what) if up.on_hub else _read_url(up, settings.home / "cache", what)
+    else:
+        raw = _read_mirror(up, settings.mirror_root, what, settings.mode)
+    tracked = _files_read.get()
+    if tracked is not None:
+        tracked.extend(raw.files)
+    return raw
