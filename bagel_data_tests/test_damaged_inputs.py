@@ -5,6 +5,7 @@ Each case damages one file of a copy of the shipped samples and runs the real co
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import shutil
@@ -230,3 +231,39 @@ def test_a_truncated_gzip_of_jsonl_read_directly(tmp_path):
     path.write_bytes(gzip.compress(b'{"a": 1}\n' * 1000)[:-30])
     with pytest.raises(ValueError, match="truncated gzip"):
         read_file(path, "t.jsonl.gz")
+
+
+# --- untyped or missing fields (found by the property tests) -------------------------------
+
+
+def _jsonl_source(name: str, recipe, samples_copy: Path, rows: list[dict]):
+    """The source's spec reading `rows` as its main input (a JSONL file in the mirror)."""
+    path = samples_copy / "damaged" / name / "rows.jsonl"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    spec = recipe.sources[name]
+    up = dataclasses.replace(spec.upstream, repo=f"damaged/{name}", config=None, data_files=("rows.jsonl",), reader="jsonl")
+    return dataclasses.replace(spec, upstream=up)
+
+
+def test_a_list_field_that_is_always_empty_converts(recipe, settings, samples_copy):
+    row = {"id": "a", "title": "T", "context": "The lighthouse was built in 1874.", "question": "Who built it?", "answers": {"text": [], "answer_start": []}}
+    spec = _jsonl_source("squad_v2", recipe, samples_copy, [row, {**row, "id": "b", "question": "When was it built?"}])
+    _, tables = run_converter(spec, recipe, settings)  # crashed: list<null> has no string operations
+    assert sum(tables[p].num_rows for p in ("instructions", "rejects")) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "rows", "reason"),
+    [
+        ("orca_dpo_pairs", [{"question": "q", "rejected": "r"}, {"question": "p", "rejected": "s"}], "malformed: empty chosen"),  # SchemaError
+        ("helpsteer", [{"prompt": "p", "response": "r", "helpfulness": 3}] * 2, "malformed: correctness not an integer"),  # duplicate column
+        ("slimorca", [{"conversations": "not a list"}] * 3, "malformed: no conversation"),  # list.eval on a string column
+        ("ultrafeedback", [{"prompt": "p", "chosen": [], "rejected": [], "score_chosen": 9}] * 2, "malformed: no chosen or rejected messages"),
+    ],
+)
+def test_fields_missing_or_untyped_in_every_row_are_malformed_records(name, rows, reason, recipe, settings, samples_copy):
+    spec = _jsonl_source(name, recipe, samples_copy, rows)
+    with pytest.raises(SourceError) as err:
+        run_converter(spec, recipe, settings)
+    assert f"every one of its {len(rows)} records" in str(err.value) and reason in str(err.value)

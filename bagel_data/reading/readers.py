@@ -401,6 +401,22 @@ def read_parquet(path: Path, label: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     return _with_keys(frame, label, pl.int_range(0, frame.height, eager=True)), _rejects([])
 
 
+def _settled(dtype: pl.DataType) -> pl.DataType:
+    """`dtype` with the Null type (also inside lists and structs) replaced by String: JSON in
+    which a field is always null or an empty list carries no type, and string operations on
+    such a field would fail for the whole file."""
+    if isinstance(dtype, pl.List):
+        return pl.List(_settled(dtype.inner))
+    if isinstance(dtype, pl.Struct):
+        return pl.Struct({f.name: _settled(f.dtype) for f in dtype.fields})
+    return pl.String if dtype == pl.Null else dtype
+
+
+def _settle_nested_nulls(frame: pl.DataFrame) -> pl.DataFrame:
+    changed = {name: _settled(dtype) for name, dtype in frame.schema.items() if _settled(dtype) != dtype}
+    return frame.cast(changed) if changed else frame
+
+
 def read_file(path: Path, label: str, override: str | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(rows, rejects) of one file; `label` prefixes the row keys (usually the repo-relative path)."""
     if path.is_dir():
@@ -408,10 +424,9 @@ def read_file(path: Path, label: str, override: str | None = None) -> tuple[pl.D
     kind = reader_for(path, override)
     if kind == "parquet":
         return read_parquet(path, label)
-    if kind == "jsonl":
-        return read_jsonl(path, label)
-    if kind == "json":
-        return read_json(path, label)
+    if kind in ("jsonl", "json"):
+        frame, rejects = (read_jsonl if kind == "jsonl" else read_json)(path, label)
+        return _settle_nested_nulls(frame), rejects
     if kind in ("csv", "tsv"):
         return read_delimited(path, label, "," if kind == "csv" else "\t")
     if kind == "text":

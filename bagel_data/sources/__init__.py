@@ -45,6 +45,9 @@ def _as_table(frame: pl.DataFrame | None, target: pa.Schema, what: str) -> pa.Ta
     return schema.empty(target) if frame is None else schema.conform(frame, target, what)
 
 
+_SHAPE_ERRORS = (pl.exceptions.SchemaError, pl.exceptions.InvalidOperationError, pl.exceptions.StructFieldNotFoundError, pl.exceptions.ColumnNotFoundError)
+
+
 class SourceError(ReadError):
     """A source's input cannot be turned into rows; one line naming source, files and mode."""
 
@@ -72,7 +75,8 @@ def convert_unchecked(spec: SourceSpec, recipe: Recipe, settings: Settings) -> t
         except BaseException as exc:  # noqa: BLE001 - reported as one line naming source, files and mode
             if not isinstance(exc, Exception) and type(exc).__name__ != "PanicException":  # a Rust panic in Polars, not Ctrl-C
                 raise
-            raise SourceError(f"source {spec.name}: cannot convert {_files(files)} (mode {settings.mode}): {one_line(exc)}") from exc
+            shape = " (its records lack the fields, or the field types, this converter expects)" if isinstance(exc, _SHAPE_ERRORS) else ""
+            raise SourceError(f"source {spec.name}: cannot convert {_files(files)} (mode {settings.mode}){shape}: {one_line(exc)}") from exc
     return converted, tables, files
 
 

@@ -57,7 +57,14 @@ class SourceContext:
 
 @dataclass
 class Converted:
-    """What a converter returns; frames already conform to the canonical schemas."""
+    """What a converter returns; frames already conform to the canonical schemas.
+
+    The contract: `rows_in` counts every upstream record read (parsed rows plus the reading
+    layer's rejects), and each of them ends up as an output row or a reject with a reason, so
+    rows_in = rows out + rejects. Exceptions, by design: a pair built from two upstream rows
+    (helpsteer), preference pairs derived from rows already counted as instructions (airoboros,
+    lmsys_chat_1m), and books split into chapters (gutenberg). `run_converter` fails a source
+    whose records all end up malformed, or that yields no rows and no rejects at all."""
 
     rows_in: int
     instructions: pl.DataFrame | None = None
@@ -110,9 +117,11 @@ def blank(expr: pl.Expr) -> pl.Expr:
 
 
 def has_columns(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
-    """Add any missing upstream column as nulls, so awkward files with absent fields still convert."""
-    missing = [n for n in names if n not in frame.columns]
-    return frame.with_columns([pl.lit(None).alias(n) for n in missing]) if missing else frame
+    """Add any missing upstream column as string nulls, so awkward files with absent fields still
+    convert; a named column that is null in every row (no type) is typed String as well, so
+    string expressions on it give nulls (rejected by the checks) instead of a schema error."""
+    untyped = [n for n in dict.fromkeys(names) if n not in frame.columns or frame.schema[n] == pl.Null]
+    return frame.with_columns([pl.lit(None, dtype=pl.String).alias(n) for n in untyped]) if untyped else frame
 
 
 # --- conversations -------------------------------------------------------------------------

@@ -11,11 +11,18 @@ from bagel_data.sources.base import assistant_text, from_sharegpt, role_pattern
 
 
 def typed_turns(frame: pl.DataFrame, column: str, role_field: str = "from", content_field: str = "value") -> pl.DataFrame:
-    """`frame` with `column` present and typed as a list of {role_field, content_field} structs
-    (a file where no row has the field reads as an all-null column of no type)."""
+    """`frame` with `column` present and typed as a list of structs with `role_field` and
+    `content_field`. A column that is not a list of structs in the whole file (absent, all null,
+    always an empty list, a string everywhere) becomes null turns, which the conversation checks
+    reject as malformed; turns lacking one of the two fields get it as null."""
     turn = pl.List(pl.Struct({role_field: pl.String, content_field: pl.String}))
-    if column not in frame.columns or frame.schema[column] == pl.Null:
+    dtype = frame.schema.get(column)
+    if not (isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct)):
         return frame.with_columns(pl.lit(None, dtype=turn).alias(column))
+    missing = [f for f in (role_field, content_field) if f not in {field.name for field in dtype.inner.fields}]
+    if missing:
+        filled = pl.element().struct.with_fields([pl.lit(None, dtype=pl.String).alias(f) for f in missing])
+        frame = frame.with_columns(pl.col(column).list.eval(filled))
     return frame
 
 

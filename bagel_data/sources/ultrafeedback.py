@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import polars as pl
 
+from bagel_data.sources import chat
 from bagel_data.sources.base import Converted, SourceContext, finish_preferences, has_columns, reading_rejects, role_pattern, split_rejects
 from bagel_data.sources.dedupe import keep_first_id
 from bagel_data.sources.pairs import DUPLICATE, pair_checks
 
-TURNS = pl.List(pl.Struct({"content": pl.String, "role": pl.String}))
 
 
 def typed_turns(frame: pl.DataFrame, column: str) -> pl.DataFrame:
     """A message-list column typed even when every row lacks it (read as all-null)."""
-    return frame.with_columns(pl.col(column).cast(TURNS)) if frame.schema[column] == pl.Null else frame
+    return chat.typed_turns(frame, column, "role", "content")
 
 
 def answer_text(column: str) -> pl.Expr:
