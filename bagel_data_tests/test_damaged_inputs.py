@@ -267,3 +267,9 @@ def test_fields_missing_or_untyped_in_every_row_are_malformed_records(name, rows
     with pytest.raises(SourceError) as err:
         run_converter(spec, recipe, settings)
     assert f"every one of its {len(rows)} records" in str(err.value) and reason in str(err.value)
+
+
+def test_a_csv_with_none_of_the_expected_fields_fails(recipe, settings, samples_copy):
+    (samples_copy / "JULIELab/EmoBank/corpus/emobank.csv").write_text("plain text, not records\n" * 20, encoding="utf-8")
+    message = _fails("emobank", recipe, settings, SourceError)  # built green: 19 rows, every one "filter: split is not train"
+    assert "the records have none of the fields ['id', 'split'" in message and "emobank.csv" in message

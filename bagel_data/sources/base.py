@@ -119,8 +119,12 @@ def blank(expr: pl.Expr) -> pl.Expr:
 def has_columns(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
     """Add any missing upstream column as string nulls, so awkward files with absent fields still
     convert; a named column that is null in every row (no type) is typed String as well, so
-    string expressions on it give nulls (rejected by the checks) instead of a schema error."""
-    untyped = [n for n in dict.fromkeys(names) if n not in frame.columns or frame.schema[n] == pl.Null]
+    string expressions on it give nulls (rejected by the checks) instead of a schema error.
+    Records with none of several named fields are not this source's records: that raises."""
+    wanted = list(dict.fromkeys(names))
+    if len(wanted) > 1 and frame.height and not set(wanted) & set(frame.columns):
+        raise ValueError(f"the records have none of the fields {wanted} (fields: {[c for c in frame.columns if c != ROW_KEY][:8]})")
+    untyped = [n for n in wanted if n not in frame.columns or frame.schema[n] == pl.Null]
     return frame.with_columns([pl.lit(None, dtype=pl.String).alias(n) for n in untyped]) if untyped else frame
 
 
