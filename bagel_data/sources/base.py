@@ -63,7 +63,7 @@ class Converted:
     layer's rejects), and each of them ends up as an output row or a reject with a reason, so
     rows_in = rows out + rejects. Exceptions, by design: a pair built from two upstream rows
     (helpsteer), preference pairs derived from rows already counted as instructions (airoboros,
-    lmsys_chat_1m), and books split into chapters (gutenberg). `run_converter` fails a source
+    lmsys_chat_1m), SFT rows copied from pairs (toxic), and books split into chapters (gutenberg). `run_converter` fails a source
     whose records all end up malformed, or that yields no rows and no rejects at all."""
 
     rows_in: int

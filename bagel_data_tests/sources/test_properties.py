@@ -158,6 +158,9 @@ def assert_adds_up(name: str, converted, tables, n_rows: int) -> None:
     assert seen == {f"{FILE}:{i}" for i in range(1, n_rows + 1)}, "an upstream row vanished (neither a row nor a reject)"
     if name == "helpsteer":  # a pair uses two rows: the chosen one (its key) and the rejected one
         assert converted.rows_in == 2 * len(parts["preferences"]) + rejects.height
+    elif name == "toxic":  # each pair's prompt and chosen answer is an SFT row as well
+        assert set(parts["instructions"]) <= set(parts["preferences"])
+        assert converted.rows_in == len(parts["preferences"]) + rejects.height
     elif name in ("airoboros", "lmsys_chat_1m"):  # pairs derived from rows already counted as instructions
         first_stage = rejects.filter(~pl.col("reason").is_in(DERIVED_PAIR_REASONS) & ~pl.col("row_key").str.starts_with("instructions.jsonl:"))
         assert converted.rows_in == len(parts["instructions"]) + first_stage.height
