@@ -238,6 +238,7 @@ OPTIONS: dict[str, Type] = {
     "chosen_correctness": Int(lo=0, hi=4),  # HelpSteer ratings are 0-4
     "min_score_chosen": Num(lo=0),
     "books": MapOf(Text(nonempty=True), key=Int(lo=1), nullable=False),
+    "keep_heading": Bool(),  # gutenberg
 }
 _OPTIONS_HINT = "; a converter's new option is declared in bagel_data/recipe_schema.py OPTIONS"
 FILTERS = Fields({"refusal": Bool(), "humaneval_guard": Bool()})

@@ -27,7 +27,7 @@ def convert_choices(ctx: SourceContext, stem: str) -> Converted:
     raw = ctx.read()
     frame = has_columns(raw.rows, "id", stem, "choices", "answerKey")
     labels = pl.col("choices").struct.field("label").list.eval(pl.element().str.strip_chars())
-    frame = choice_lines(frame, labels, pl.col("choices").struct.field("text"), pl.col("answerKey"))
+    frame = choice_lines(frame, pl.col("choices").struct.field("label"), pl.col("choices").struct.field("text"), pl.col("answerKey"))
     kept, rejects = split_rejects(
         frame,
         [
@@ -39,8 +39,8 @@ def convert_choices(ctx: SourceContext, stem: str) -> Converted:
     )
     kept = kept.with_columns(pl.coalesce(pl.col("id").cast(pl.String), pl.col("__row_key")).alias("__coin_key"))
     letter_only = coin(kept, ctx, "letter_only", key="__coin_key") < float(ctx.options.get("letter_only_probability", 0.5))
-    question = pl.col(stem).str.strip_chars() + "\n" + pl.col("choices_block")
-    answer_key = pl.col("answerKey").str.strip_chars()
+    question = pl.col(stem) + "\n" + pl.col("choices_block")
+    answer_key = pl.col("answerKey")
     kept = kept.with_columns(letter_only.alias("__letter")).with_columns(
         single_turn(
             pl.when(pl.col("__letter")).then(question + "\n" + pl.lit(letter_only_instruction(ctx))).otherwise(question),

@@ -1,7 +1,7 @@
 """apps (codeparrot/apps, all difficulties, train): a programming problem → its first Python solution.
 
 `solutions` is a JSON-encoded list of strings (empty for problems that have none); the user turn
-is the recipe's prompt prefix plus the problem statement, the assistant turn the first solution.
+is the recipe's prompt prefix plus the problem statement, the assistant turn the first solution, both as upstream gives them (a trailing newline included).
 The HumanEval guard applies; the difficulty goes to `category`.
 """
 
@@ -14,11 +14,6 @@ from bagel_data.sources.dedupe import keep_first_id
 from bagel_data.sources.guards import humaneval_check
 
 DEFAULT_PREFIX = "Provide a python solution to the following:\n"
-
-
-def trim_code(code: pl.Expr) -> pl.Expr:
-    """Code without blank lines around it and trailing whitespace; first-line indentation kept."""
-    return code.str.strip_chars_end().str.replace(r"^(?:[ \t]*\r?\n)+", "")
 
 
 def convert(ctx: SourceContext) -> Converted:
@@ -36,7 +31,7 @@ def convert(ctx: SourceContext) -> Converted:
         ],
     )
     prefix = str(ctx.options.get("prompt_prefix", DEFAULT_PREFIX))
-    kept = kept.with_columns(single_turn(pl.lit(prefix) + pl.col("question").str.strip_chars(), trim_code(solution)))
+    kept = kept.with_columns(single_turn(pl.lit(prefix) + pl.col("question"), solution))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=pl.col("difficulty")), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,

@@ -263,7 +263,7 @@ def preference_checks(frame_has_system: bool = False) -> list[tuple[str, pl.Expr
         ("malformed: empty prompt", blank(pl.col("prompt"))),
         ("malformed: empty chosen", blank(pl.col("chosen"))),
         ("malformed: empty rejected", blank(pl.col("rejected"))),
-        ("filter: identical pair", pl.col("chosen").str.strip_chars() == pl.col("rejected").str.strip_chars()),
+        ("filter: identical pair", pl.col("chosen") == pl.col("rejected")),
     ]
 
 
@@ -288,7 +288,7 @@ def choice_lines(frame: pl.DataFrame, labels: pl.Expr, texts: pl.Expr, answer: p
     same = base.filter(pl.col("__l").list.len() == pl.col("__t").list.len())
     exploded = same.explode(["__l", "__t"]).filter(pl.col("__l").is_not_null())
     grouped = exploded.group_by("__i", maintain_order=True).agg(
-        pl.format("{}. {}", pl.col("__l").str.strip_chars(), pl.col("__t").fill_null("")).str.join("\n").alias("choices_block"),
+        pl.format("{}. {}", pl.col("__l"), pl.col("__t").fill_null("")).str.join("\n").alias("choices_block"),
         pl.col("__t").filter(pl.col("__l").str.strip_chars() == pl.col("__a")).first().alias("answer_text"),
         pl.len().cast(pl.Int64).alias("n_choices"),
     )

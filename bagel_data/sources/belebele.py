@@ -61,8 +61,8 @@ def convert(ctx: SourceContext) -> Converted:
     item = pl.concat_str([pl.col("language"), pl.col("link"), pl.col("question_number").cast(pl.String)], separator=_SEP)
     kept = kept.with_columns(pl.coalesce(item, pl.col(ROW_KEY)).alias("__coin_key"))
     coins = kept.select(pl.col(ROW_KEY).alias("row_key"), coin(kept, ctx, "per_language", key="__coin_key").alias("__coin"))
-    user = pl.col("flores_passage").str.strip_chars() + "\n" + pl.col("question").str.strip_chars()
-    kept = kept.with_columns(single_turn(user, pl.col("answer_text").str.strip_chars()))
+    user = pl.col("flores_passage") + "\n" + pl.col("question")
+    kept = kept.with_columns(single_turn(user, pl.col("answer_text")))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=pl.col("language")), "filter: duplicate instruction")
     rows, capped = cap_per_language(rows, coins, ctx.options.get("per_language"))
     return Converted(

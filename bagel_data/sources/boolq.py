@@ -35,7 +35,7 @@ def convert(ctx: SourceContext) -> Converted:
         ],
     )
     user = pl.concat_str(
-        [pl.lit(PROMPT + "\n\n"), pl.col("passage").str.strip_chars(), pl.lit("\n\nTrue or false - "), pl.col("question").str.strip_chars()]
+        [pl.lit(PROMPT + "\n\n"), pl.col("passage"), pl.lit("\n\nTrue or false - "), pl.col("question")]
     )
     kept = kept.with_columns(single_turn(user, pl.col("answer_word")))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")

@@ -43,7 +43,7 @@ def file_kind(up: Upstream, input_name: str) -> str:
 
 
 def without_markers(column: str, pattern: str) -> pl.Expr:
-    return pl.col(column).cast(pl.String).str.replace_all(pattern, "").str.strip_chars()
+    return pl.col(column).cast(pl.String).str.replace_all(pattern, "")
 
 
 def instruction_rows(ctx: SourceContext, input_name: str, marker: str) -> tuple[int, pl.DataFrame, list[pl.DataFrame]]:

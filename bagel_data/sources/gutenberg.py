@@ -5,7 +5,8 @@ book raises ReadError. All books are split into lines in one Polars frame; the t
 START and END markers (2018-era, current and 1990s wordings) is kept. A heading opens a paragraph
 of at most `max_heading_chars` after a blank line and names a chapter ("CHAPTER 4.", "Chapter IX",
 "Letter 2", "STAVE ONE", a bare numeral, "Epilogue") or a part ("PART ONE--", "BOOK TWO"); parts
-only separate chapters unless a book has no chapter headings. A row is a heading and its text.
+only separate chapters unless a book has no chapter headings. A row is a chapter's text without
+its heading paragraph, as the original's chapterize gave it (option `keep_heading: true`: with it).
 
 Dropped (a reject when they hold text): front matter, unless `min_front_matter_chars` long (an
 unheaded prologue: row #000, "Produced by" credit removed); part headings; contents entries (runs
@@ -79,6 +80,7 @@ def segments(body: pl.DataFrame, max_heading: int) -> pl.DataFrame:
         pl.col("part").first().alias("is_part"),
         pl.col("s").slice(1).str.len_chars().sum().alias("body_chars"),
         pl.col("line").str.join("\n").alias("text"),
+        pl.col("line").filter(pl.col("para") != pl.col("para").first()).str.join("\n").alias("text_headless"),
         pl.col("line").filter(~pl.col("credit")).str.join("\n").alias("text_uncredited"),
     )
 
@@ -142,9 +144,11 @@ def convert(ctx: SourceContext) -> Converted:
     )
     kept = segs.filter(pl.col("drop").is_null())
     number = (pl.col("kind") == "chapter").cast(pl.Int64).cum_sum().over(ROW_KEY)
+    # the original's chapterize left each chapter's heading out; `keep_heading: true` keeps it
+    chapter_text = pl.col("text") if options.get("keep_heading", False) else pl.when(pl.col("seg") > 0).then(pl.col("text_headless")).otherwise(pl.col("text"))
     kept = kept.select(
         pl.format("{}#{}", pl.col(ROW_KEY), number.cast(pl.String).str.zfill(3)).alias(ROW_KEY),
-        tidy(pl.when(pl.col("kind") == "front").then(pl.col("text_uncredited")).otherwise(pl.col("text"))).alias("text"),
+        tidy(pl.when(pl.col("kind") == "front").then(pl.col("text_uncredited")).otherwise(chapter_text)).alias("text"),
     )
     rows, repeats = keep_first_id(finish_texts(kept, ctx), "filter: duplicate text")
     return Converted(rows_in=books.height, texts=rows, rejects=[*[r.rejects for r in reads], book_rejects, dropped, repeats])

@@ -21,7 +21,7 @@ def convert(ctx: SourceContext) -> Converted:
             ("malformed: no source", blank(pl.col("source"))),
         ],
     )
-    kept = kept.with_columns(single_turn(pl.col("instruction").str.strip_chars(), pl.col("output").str.strip_chars()))
+    kept = kept.with_columns(single_turn(pl.col("instruction"), pl.col("output")))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=pl.col("source").str.strip_chars()), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,

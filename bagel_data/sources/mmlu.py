@@ -40,7 +40,7 @@ def convert(ctx: SourceContext) -> Converted:
     coin_key = pl.concat_str([pl.col("question"), pl.col("choices").list.join(_SEP)], separator=_SEP)
     kept = kept.with_columns(coin_key.alias("__coin_key"))
     letter_only = coin(kept, ctx, "letter_only", key="__coin_key") < float(ctx.options.get("letter_only_probability", 0.5))
-    question = pl.col("question").str.strip_chars() + "\n" + pl.col("choices_block")
+    question = pl.col("question") + "\n" + pl.col("choices_block")
     kept = kept.with_columns(letter_only.alias("__letter")).with_columns(
         single_turn(
             pl.when(pl.col("__letter")).then(pl.lit(LETTER_ONLY + "\n") + question).otherwise(question),

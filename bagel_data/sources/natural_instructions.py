@@ -20,8 +20,8 @@ def convert(ctx: SourceContext) -> Converted:
             ("malformed: empty targets", blank(pl.col("targets"))),
         ],
     )
-    user = pl.col("definition").str.strip_chars() + "\n" + pl.col("inputs").str.strip_chars()
-    kept = kept.with_columns(single_turn(user, pl.col("targets").str.strip_chars()))
+    user = pl.col("definition") + "\n" + pl.col("inputs")
+    kept = kept.with_columns(single_turn(user, pl.col("targets")))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=pl.col("task_name")), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,

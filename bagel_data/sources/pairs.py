@@ -30,12 +30,13 @@ DUPLICATE = "filter: duplicate prompt"
 
 
 def pair_checks(ctx: SourceContext, prompt: pl.Expr, chosen: pl.Expr, rejected: pl.Expr) -> list[tuple[str, pl.Expr]]:
-    """Empty fields are malformed; identical answers and (when switched on) refusals are filtered."""
+    """Empty fields are malformed; identical answers (compared exactly, as the original bagel code
+    did) and (when switched on) refusals are filtered."""
     return [
         ("malformed: empty prompt", blank(prompt)),
         ("malformed: empty chosen", blank(chosen)),
         ("malformed: empty rejected", blank(rejected)),
-        ("filter: identical pair", chosen.str.strip_chars() == rejected.str.strip_chars()),
+        ("filter: identical pair", chosen == rejected),
         *refusal_check(ctx, chosen),
     ]
 
@@ -49,9 +50,9 @@ def convert_flat_pairs(ctx: SourceContext, prompt: str = "prompt", system: str |
     kept = kept.select(
         pl.col("__row_key"),
         (pl.col(system) if system else pl.lit(None, dtype=pl.String)).alias("system"),
-        pl.col(prompt).str.strip_chars().alias("prompt"),
-        pl.col("chosen").str.strip_chars(),
-        pl.col("rejected").str.strip_chars(),
+        pl.col(prompt).alias("prompt"),
+        pl.col("chosen"),
+        pl.col("rejected"),
     )
     pairs, repeats = dedupe(finish_preferences(kept, ctx), ctx, DUPLICATE, default=False)
     instructions = None

@@ -28,8 +28,9 @@ def convert(ctx: SourceContext) -> Converted:
             ("malformed: label not 0/1", ~label.is_in(["0", "1"])),
         ],
     )
-    goal, sol1, sol2 = (pl.col(c).str.strip_chars() for c in ("goal", "sol1", "sol2"))
-    kept = kept.with_columns(pl.concat_str([goal, sol1, sol2], separator=_SEP).alias("__coin_key"))
+    goal, sol1, sol2 = (pl.col(c) for c in ("goal", "sol1", "sol2"))
+    coin_key = pl.concat_str([field.str.strip_chars() for field in (goal, sol1, sol2)], separator=_SEP)
+    kept = kept.with_columns(coin_key.alias("__coin_key"))
     letter_only = coin(kept, ctx, "letter_only", key="__coin_key") < float(ctx.options.get("letter_only_probability", 0.25))
     question = pl.concat_str([goal, pl.lit("A. ") + sol1, pl.lit("B. ") + sol2], separator="\n")
     second = label == "1"

@@ -27,11 +27,11 @@ def convert(ctx: SourceContext) -> Converted:
             *humaneval_check(ctx, pl.col("output")),
         ],
     )
-    instruction = pl.col("instruction").str.strip_chars()
+    instruction = pl.col("instruction")
     user = instruction
     if ctx.options.get("use_input", False):
-        user = pl.when(blank(pl.col("input"))).then(instruction).otherwise(instruction + "\n" + pl.col("input").cast(pl.String).str.strip_chars())
-    kept = kept.with_columns(single_turn(user, pl.col("output").str.strip_chars()))
+        user = pl.when(blank(pl.col("input"))).then(instruction).otherwise(instruction + "\n" + pl.col("input").cast(pl.String))
+    kept = kept.with_columns(single_turn(user, pl.col("output")))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,

@@ -3,14 +3,14 @@ solution in {language} to the following:" + the task description, answered by th
 
 Every (task, language) solution is an upstream row; several solutions of one task in one language
 share the instruction, so only the first is kept (the rest are "filter: duplicate instruction").
-The HumanEval guard applies to the code; the language goes to `category`.
+The HumanEval guard applies to the code; the language goes to `category`. Texts are taken as
+upstream gives them (the code keeps its trailing newline), as the original bagel code did.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from bagel_data.sources.apps import trim_code
 from bagel_data.sources.base import Converted, SourceContext, blank, finish_instructions, has_columns, reading_rejects, single_turn, split_rejects
 from bagel_data.sources.dedupe import keep_first_id
 from bagel_data.sources.guards import humaneval_check
@@ -31,10 +31,9 @@ def convert(ctx: SourceContext) -> Converted:
         ],
     )
     before, _, after = str(ctx.options.get("prompt_template", DEFAULT_TEMPLATE)).partition("{language}")
-    language = pl.col("language_name").str.strip_chars()
-    user = pl.concat_str([pl.lit(before), language, pl.lit(after), pl.col("task_description").str.strip_chars()])
-    kept = kept.with_columns(single_turn(user, trim_code(pl.col("code"))))
-    rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=language), "filter: duplicate instruction")
+    user = pl.concat_str([pl.lit(before), pl.col("language_name"), pl.lit(after), pl.col("task_description")])
+    kept = kept.with_columns(single_turn(user, pl.col("code")))
+    rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=pl.col("language_name").str.strip_chars()), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
         instructions=rows,

@@ -6,13 +6,14 @@ Instructions that airoboros extended into multi-turn chats (its `slimorca_multit
 read as input `airoboros`) are skipped: a row whose first user turn equals, surrounding
 whitespace aside (the original's match; option `extended_match: loose` also ignores case and
 inner whitespace), the first user turn of such an airoboros row is a "filter: extended by
-airoboros" reject.
+airoboros" reject. A row's id hashes its user turns without the system prompt, as the original's.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from bagel_data import ids
 from bagel_data.sources.base import (
     Converted,
     SourceContext,
@@ -68,7 +69,11 @@ def convert(ctx: SourceContext) -> Converted:
             *refusal_check(ctx, refusal_text(str(ctx.options.get("refusal_scope", "all")))),
         ],
     )
-    instructions, duplicates = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
+    instructions = finish_instructions(kept, ctx)
+    # as the original bagel code: the id hashes the user turns only, so a question repeated under
+    # another system prompt is one instruction (a duplicate)
+    instructions = instructions.with_columns(ids.instruction_ids(instructions["conversation"]).alias("id"))
+    instructions, duplicates = keep_first_id(instructions, "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,
         instructions=instructions,

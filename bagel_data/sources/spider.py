@@ -22,7 +22,7 @@ def convert(ctx: SourceContext) -> Converted:
         ],
     )
     prefix = str(ctx.options.get("prompt_prefix", DEFAULT_PREFIX))
-    kept = kept.with_columns(single_turn(pl.lit(prefix) + pl.col("question").str.strip_chars(), pl.col("query").str.strip_chars()))
+    kept = kept.with_columns(single_turn(pl.lit(prefix) + pl.col("question"), pl.col("query")))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx, category=pl.col("db_id")), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,

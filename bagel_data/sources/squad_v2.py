@@ -20,7 +20,7 @@ PROMPT = "Read the passage of text provided below, then concisely answer the que
 def convert(ctx: SourceContext) -> Converted:
     raw = ctx.read()
     frame = has_columns(raw.rows, "id", "context", "question", "answers")
-    first = pl.col("answers").struct.field("text").list.eval(pl.element().str.strip_chars()).list.eval(pl.element().filter(pl.element() != "")).list.first()
+    first = pl.col("answers").struct.field("text").list.eval(pl.element().filter(pl.element().str.strip_chars() != "")).list.first()
     frame = frame.with_columns(first.alias("answer"))
     kept, rejects = split_rejects(
         frame,
@@ -35,7 +35,7 @@ def convert(ctx: SourceContext) -> Converted:
     pick = np.minimum((coin(kept, ctx, "unknown_phrase", key="__coin_key").to_numpy() * len(phrases)).astype(np.int64), len(phrases) - 1)
     kept = kept.with_columns(pl.Series("__unknown", np.asarray(phrases, dtype=object)[pick].tolist(), dtype=pl.String))
     user = pl.concat_str(
-        [pl.format(PROMPT, pl.col("__unknown")), pl.lit("\n\n"), pl.col("context").str.strip_chars(), pl.lit("\n\n"), pl.col("question").str.strip_chars()]
+        [pl.format(PROMPT, pl.col("__unknown")), pl.lit("\n\n"), pl.col("context"), pl.lit("\n\n"), pl.col("question")]
     )
     kept = kept.with_columns(single_turn(user, pl.coalesce(pl.col("answer"), pl.col("__unknown"))))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")

@@ -34,13 +34,15 @@ _CUT, _TAG = "\x1e", "\x1f"
 
 
 def inline_turns(instruction: pl.Expr, response: pl.Expr) -> pl.Expr:
-    """Split "USER:/ASSISTANT:" markers of the instruction into turns, then add the response."""
-    pieces = instruction.str.strip_chars().str.replace_all(MARKER, f"{_CUT}${{1}}{_TAG}").str.split(_CUT)
+    """Split "USER:/ASSISTANT:" markers of the instruction into turns, then add the response. As the
+    original bagel code's split: whitespace after a marker is skipped, a turn keeps its trailing
+    whitespace (the newline before the next marker)."""
+    pieces = instruction.str.strip_chars_start().str.replace_all(MARKER, f"{_CUT}${{1}}{_TAG}").str.split(_CUT)
     piece = pl.element()
     turns = pieces.list.eval(piece.filter(piece != "")).list.eval(
         pl.struct(
             pl.when(piece.str.starts_with("ASSISTANT" + _TAG)).then(pl.lit("assistant")).otherwise(pl.lit("user")).alias("role"),
-            piece.str.replace(f"^(?:USER|ASSISTANT){_TAG}", "").str.strip_chars().alias("content"),
+            piece.str.replace(f"^(?:USER|ASSISTANT){_TAG}", "").str.strip_chars_start().alias("content"),
         )
     )
     return pl.concat_list([turns, pl.concat_list([turn("assistant", response)])])

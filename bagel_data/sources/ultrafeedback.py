@@ -48,9 +48,9 @@ def convert(ctx: SourceContext) -> Converted:
     )
     kept = kept.select(
         pl.col("__row_key"),
-        pl.col("prompt").str.strip_chars(),
-        answer_text("chosen").str.strip_chars().alias("chosen"),
-        answer_text("rejected").str.strip_chars().alias("rejected"),
+        pl.col("prompt"),
+        answer_text("chosen").alias("chosen"),
+        answer_text("rejected").alias("rejected"),
     )
     pairs, repeats = keep_first_id(finish_preferences(kept, ctx), DUPLICATE)
     return Converted(

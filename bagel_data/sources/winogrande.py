@@ -21,8 +21,8 @@ def convert(ctx: SourceContext) -> Converted:
             ("malformed: answer not 1/2", ~answer.is_in(["1", "2"])),
         ],
     )
-    chosen = pl.when(answer == "1").then(pl.col("option1")).otherwise(pl.col("option2")).str.strip_chars()
-    kept = kept.with_columns(single_turn(pl.col("sentence").str.strip_chars(), chosen))
+    chosen = pl.when(answer == "1").then(pl.col("option1")).otherwise(pl.col("option2"))
+    kept = kept.with_columns(single_turn(pl.col("sentence"), chosen))
     rows, repeats = keep_first_id(finish_instructions(kept, ctx), "filter: duplicate instruction")
     return Converted(
         rows_in=raw.rows.height + reading_rejects(raw).height,

@@ -6,9 +6,23 @@ import json
 
 import polars as pl
 
+from bagel_data.settings import SAMPLES_DIR
 from bagel_data_tests.helpers import assistant_text, convert, user_text
 
 PREFIX = "Provide a python solution to the following:\n"
+SAMPLE = SAMPLES_DIR / "codeparrot" / "apps" / "all" / "train" / "0000.parquet"
+
+
+def test_texts_are_the_originals_bytes(sample_settings):
+    """As the original: "\n".join(["Provide a python solution to the following:", question]) and
+    json.loads(solutions)[0], unchanged."""
+    upstream = pl.read_parquet(SAMPLE)
+    rows = convert("apps", sample_settings)["instructions"]
+    assert rows.height > 10
+    for key, conv in zip(rows["row_key"], rows["conversation"]):
+        item = upstream.row(int(key.rsplit(":", 1)[1]), named=True)
+        assert conv[0]["content"] == "\n".join(["Provide a python solution to the following:", item["question"]]), key
+        assert conv[1]["content"] == json.loads(item["solutions"])[0], key
 
 
 def test_samples_counts_and_reasons(sample_settings):
@@ -33,10 +47,10 @@ def test_first_solution_prefix_and_category(sample_settings):
     rows = convert("apps", sample_settings)["instructions"]
     first = rows.filter(pl.col("row_key") == "all/train/0000.parquet:0")
     assert user_text(first) == PREFIX + "Given n integers, print their sum.\n\n-----Input-----\n\nThe first line contains an integer n.\n\n-----Output-----\n\nPrint the answer."
-    assert assistant_text(first) == "n = int(input())\nprint(sum(map(int, input().split())))"
+    assert assistant_text(first) == "n = int(input())\nprint(sum(map(int, input().split())))\n", "the solution as upstream gives it (trailing newline kept)"
     assert first["category"][0] == "introductory"
     padded = rows.filter(pl.col("row_key") == "all/train/0000.parquet:13")
-    assert assistant_text(padded) == "print(len(set(input())))", "blank lines around code are trimmed"
+    assert assistant_text(padded) == json.loads(pl.read_parquet(SAMPLE)["solutions"][13])[0], "blank lines around code are kept, as the original"
     unicode = rows.filter(pl.col("row_key") == "all/train/0000.parquet:8")
     assert "Петя" in user_text(unicode) and "数字之和" in user_text(unicode)
 

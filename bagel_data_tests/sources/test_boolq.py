@@ -65,6 +65,11 @@ def test_real_superglue_boolq_through_mirror(realdata, mirror, mirror_settings):
     first = out.filter(pl.col("row_key") == "data/train-00000-of-00001.parquet:0")["conversation"][0]
     assert first[0]["content"] == PROMPT + rows[0]["passage"] + "\n\nTrue or false - " + rows[0]["question"]
     assert first[1]["content"] == rows[0]["label"]
+    # every row as the original built it: passage and question unchanged
+    for key, conv in zip(out["row_key"], out["conversation"]):
+        r = rows[int(key.rsplit(":", 1)[1])]
+        lines = ["Read the passage of text provided below, then answer the question.", "", r["passage"], "", "True or false - " + r["question"]]
+        assert (conv[0]["content"], conv[1]["content"]) == ("\n".join(lines), r["label"]), key
 
 
 def test_string_labels_are_read_too(realdata, mirror, mirror_settings):

@@ -35,7 +35,8 @@ def test_rendered_orders_and_spans(sample_settings):
     rows = convert("drop", sample_settings, options={"passage_first_probability": 1.0})["instructions"]
     kickers = rows.filter(pl.col("row_key") == f"{TRAIN_FILE}:2")
     conv = kickers["conversation"][0]
-    assert conv[0]["content"].startswith("The Lions opened the season") and conv[0]["content"].endswith("a 17-10 win.\nWhich kickers made field goals?")
+    assert conv[0]["content"].startswith(" The Lions opened the season"), "the passage as upstream gives it (leading space kept, as the original)"
+    assert conv[0]["content"] and conv[0]["content"].endswith("a 17-10 win.\nWhich kickers made field goals?")
     assert conv[1]["content"] == "Dan Webb, Eli Stone"
     assert kickers["system"][0] == SYSTEM
     rows = convert("drop", sample_settings, options={"passage_first_probability": 0.0})["instructions"]
@@ -67,7 +68,8 @@ def test_real_drop_dev_excerpt_through_mirror(realdata, mirror, mirror_settings)
     parts = convert("drop", mirror_settings, options={"passage_first_probability": 0.0})
     out = parts["instructions"]
     assert out.height == 2 and parts["rejects"].height == 0
-    passage = raw["nfl_1184"]["passage"].strip()
+    passage = raw["nfl_1184"]["passage"]
+    assert passage != passage.strip(), "the real passage carries surrounding whitespace, kept as the original did"
     convs = out["conversation"].to_list()
     assert convs[0][0]["content"] == "Who scored the first touchdown of the game?\n" + passage
     assert convs[0][1]["content"] == "Chaz Schilens"

@@ -46,8 +46,13 @@ def test_samples_every_layout(sample_settings):
     }
 
 
-def test_samples_headings_and_text(sample_settings):
-    texts = per_book(convert("gutenberg", sample_settings)["texts"])
+def with_headings(recipe, **options) -> dict:
+    """The recipe's gutenberg options with `keep_heading: true`, so a row's first line names its chapter."""
+    return dict(recipe.sources["gutenberg"].options, keep_heading=True, **options)
+
+
+def test_samples_headings_and_text(sample_settings, recipe):
+    texts = per_book(convert("gutenberg", sample_settings, options=with_headings(recipe))["texts"])
     headings = lambda book: texts.filter(pl.col("book") == book)["heading"].to_list()  # noqa: E731
     assert headings("98") == ["CHAPTER I.", "CHAPTER II.", "CHAPTER I."], "parts ('Book the First--...') only separate chapters"
     assert headings("1399") == ["PART ONE", "PART TWO", "PART THREE"], "a book with parts only is split at its parts"
@@ -65,7 +70,7 @@ def test_samples_headings_and_text(sample_settings):
 
 
 def test_thresholds_are_recipe_options(sample_settings, recipe):
-    options = dict(recipe.sources["gutenberg"].options, min_chapter_chars=10, min_front_matter_chars=100000)
+    options = with_headings(recipe, min_chapter_chars=10, min_front_matter_chars=100000)
     texts = per_book(convert("gutenberg", sample_settings, options=options)["texts"])
     assert "CHAPTER II. A Very Short Chapter" in texts.filter(pl.col("book") == "12")["heading"].to_list()
     assert texts.filter(pl.col("row_key").str.ends_with("#000")).height == 0
@@ -80,12 +85,34 @@ def test_missing_book_raises(mirror, mirror_settings, recipe):
 
 
 @pytest.fixture
-def real_books(realdata, mirror, mirror_settings, recipe):
+def real_mirror(realdata, mirror, mirror_settings):
     (mirror / "gutenberg").mkdir()
     for book in REAL_BOOKS:
         shutil.copy(realdata / "gutenberg" / f"{book}-0.txt", mirror / "gutenberg" / f"{book}-0.txt")
-    options = dict(recipe.sources["gutenberg"].options, books=REAL_BOOKS)
-    return convert("gutenberg", mirror_settings, options=options)
+    return mirror_settings
+
+
+@pytest.fixture
+def real_books(real_mirror, recipe):
+    return convert("gutenberg", real_mirror, options=with_headings(recipe, books=REAL_BOOKS))
+
+
+def test_real_chapters_leave_the_heading_out_by_default(real_books, real_mirror, recipe, realdata):
+    """As the original's chapterize: a chapter row is its text after the heading paragraph."""
+    default = convert("gutenberg", real_mirror, options=dict(recipe.sources["gutenberg"].options, books=REAL_BOOKS))["texts"]
+    with_heading = real_books["texts"]
+    assert default["row_key"].to_list() == with_heading["row_key"].to_list()
+    for key, text, headed in zip(default["row_key"], default["text"], with_heading["text"]):
+        if key.endswith("#000"):
+            assert text == headed, "an unheaded prologue has no heading to drop"
+        else:
+            heading, _, rest = headed.partition("\n\n")
+            assert text == rest and len(heading) <= 160, key
+    lines = (realdata / "gutenberg" / "1342-0.txt").read_text(encoding="utf-8-sig").replace("\r\n", "\n").split("\n")
+    first, second = lines.index("Chapter 1"), lines.index("Chapter 2")
+    expected = re.sub(r"\n{3,}", "\n\n", "\n".join(lines[first + 1 : second])).strip()
+    assert default.filter(pl.col("row_key") == "1342-0.txt#001")["text"][0] == expected
+    assert expected.startswith("It is a truth universally acknowledged")
 
 
 def test_real_books_chapter_counts(real_books):

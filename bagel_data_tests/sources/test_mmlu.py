@@ -72,5 +72,13 @@ def test_real_mmlu_dev_csvs_through_mirror(realdata, mirror, mirror_settings):
     first = out.filter(pl.col("row_key") == f"{TRAIN_FILE}:0")["conversation"][0]
     r = rows[0]
     letter = "ABCD"[r["answer"]]
-    assert first[0]["content"] == r["question"].strip() + "\n" + "\n".join(f"{L}. {c}" for L, c in zip("ABCD", r["choices"]))
+    assert first[0]["content"] == r["question"] + "\n" + "\n".join(f"{L}. {c}" for L, c in zip("ABCD", r["choices"]))
     assert first[1]["content"] == f"{letter} {r['choices'][r['answer']]}"
+    # every row byte for byte as the original built it: question and choices unchanged
+    padded = 0
+    for key, conv in zip(out["row_key"], out["conversation"]):
+        r = rows[int(key.rsplit(":", 1)[1])]
+        assert conv[0]["content"] == "\n".join([r["question"], "\n".join(f"{L}. {c}" for L, c in zip("ABCD", r["choices"]))]), key
+        assert conv[1]["content"] == "ABCD"[r["answer"]] + " " + r["choices"][r["answer"]], key
+        padded += any(t != t.strip() for t in (r["question"], *r["choices"]))
+    assert padded >= 15, "the real dev CSVs have questions and choices with surrounding spaces (20 of 285)"

@@ -63,3 +63,7 @@ def test_real_task_file_through_mirror(realdata, mirror, mirror_settings):
     first = out.filter(pl.col("row_key") == "train/task1149_item_check_edible.jsonl:1")["conversation"][0]
     assert first[0]["content"] == task["Definition"][0] + "\nsink"
     assert first[1]["content"] == "2"
+    # as the original: "\n".join([definition, inputs]) with the fields unchanged (one real input is " flour")
+    users = out["conversation"].list.get(0).struct.field("content").to_list()
+    assert task["Definition"][0] + "\n flour" in users
+    assert sorted(users) == sorted("\n".join([r["definition"], r["inputs"]]) for r in rows)

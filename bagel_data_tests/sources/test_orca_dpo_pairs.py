@@ -17,17 +17,20 @@ KEY = "orca_rlhf.jsonl:{}"
 def test_samples_counts_and_reasons(sample_settings):
     parts = convert("orca_dpo_pairs", sample_settings)
     pairs, rejects = parts["preferences"], parts["rejects"]
-    assert pairs.height == 15 and parts["instructions"].height == 0
+    assert pairs.height == 16 and parts["instructions"].height == 0
     assert rejects["row_key"][0] == KEY.format(22) and rejects["reason"][0].startswith("malformed: invalid JSON")
     assert rejects.select("row_key", "reason").rows()[1:] == [
         (KEY.format(16), "filter: refusal"),
         (KEY.format(17), "filter: refusal"),
-        (KEY.format(18), "filter: identical pair"),
         (KEY.format(19), "malformed: empty prompt"),
         (KEY.format(20), "malformed: empty chosen"),
         (KEY.format(21), "malformed: empty rejected"),
     ]
     assert pairs["id"].n_unique() == pairs.height
+    # as the original (`chosen != rejected`, texts unchanged): answers differing only in whitespace are a pair
+    padded = pairs.filter(pl.col("row_key") == KEY.format(18)).row(0, named=True)
+    assert (padded["chosen"], padded["rejected"]) == ("Yellow.", "  Yellow.  ")
+    assert pairs.filter(pl.col("row_key") == KEY.format(13))["chosen"][0].endswith("falls as rain. "), "trailing space kept"
 
 
 def test_switches_keep_system_and_dedupe(sample_settings):

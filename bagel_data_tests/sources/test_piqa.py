@@ -40,7 +40,7 @@ def test_rendered_styles(sample_settings):
     assert lid[0]["content"] == "To loosen a tight jar lid,\nA. run the lid under cold water for a minute.\nB. run the lid under hot water for a minute."
     assert lid[1]["content"] == "B. run the lid under hot water for a minute."
     shelf = rows.filter(pl.col("row_key") == f"{TRAIN_FILE}:8")["conversation"][0]
-    assert shelf[0]["content"] == "bookshelf\nA. steady the wobbly leg with a folded card\nB. paint the wobbly leg with a folded card"
+    assert shelf[0]["content"] == "bookshelf\nA. steady the wobbly leg with a folded card \nB. paint the wobbly leg with a folded card ", "solutions as upstream gives them (trailing spaces kept, as the original)"
     rows = convert("piqa", sample_settings, options={"letter_only_probability": 1.0})["instructions"]
     lid = rows.filter(pl.col("row_key") == f"{TRAIN_FILE}:1")["conversation"][0]
     assert lid[0]["content"].endswith("for a minute.\n" + LETTER_ONLY) and lid[1]["content"] == "B"
@@ -67,5 +67,16 @@ def test_real_piqa_dev_through_mirror(realdata, mirror, mirror_settings):
     assert 0.2 < letters < 0.3
     second = out.filter(pl.col("row_key") == f"{TRAIN_FILE}:1")["conversation"][0]
     g = goals[1]
-    assert second[0]["content"].startswith(f"{g['goal']}\nA. {g['sol1'].strip()}\nB. {g['sol2'].strip()}")
-    assert second[1]["content"] in ("B", f"B. {g['sol2'].strip()}")
+    assert g["sol1"].endswith(" ") and second[0]["content"].startswith(f"{g['goal']}\nA. {g['sol1']}\nB. {g['sol2']}")
+    assert second[1]["content"] in ("B", f"B. {g['sol2']}")
+    # every row byte for byte as the original built it: "\n".join([goal, f"A. {sol1}", f"B. {sol2}"]),
+    # answered f"A. {sol1}" / f"B. {sol2}" (or the letter, with the letter-only sentence appended)
+    padded = 0
+    for key, conv in zip(out["row_key"], out["conversation"]):
+        g, label = goals[int(key.rsplit(":", 1)[1])], labels[int(key.rsplit(":", 1)[1])]
+        question = "\n".join([g["goal"], f"A. {g['sol1']}", f"B. {g['sol2']}"])
+        letter, full = ("A", f"A. {g['sol1']}") if label == "0" else ("B", f"B. {g['sol2']}")
+        user, answer = conv[0]["content"], conv[1]["content"]
+        assert (user, answer) == (question, full) or (user.startswith(question + "\n") and answer == letter and "\n" not in user[len(question) + 1 :]), key
+        padded += any(t != t.strip() for t in (g["goal"], g["sol1"], g["sol2"]))
+    assert padded >= 100, "the real dev split has rows with surrounding whitespace (118 of 1838)"

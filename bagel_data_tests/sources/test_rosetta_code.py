@@ -30,7 +30,7 @@ def test_prompt_and_code_are_exact(sample_settings):
     rows = convert("rosetta_code", sample_settings)["instructions"]
     apl = rows.filter(pl.col("row_key") == KEY.format(3))
     assert user_text(apl) == "Create a solution in APL to the following:\nCompute the nth partial sum of the series 1/k^2 for n = 1000.\nShow the result."
-    assert assistant_text(apl) == "+/÷2*⍨⍳1000"
+    assert assistant_text(apl) == "+/÷2*⍨⍳1000\n", "the code as upstream gives it (trailing newline kept, as the original)"
     cobol = rows.filter(pl.col("category") == "COBOL")
     assert assistant_text(cobol).startswith("       IDENTIFICATION DIVISION."), "leading indentation of code is kept"
 
@@ -54,6 +54,8 @@ def test_real_rosetta_task_through_mirror(realdata, mirror, mirror_settings):
     rows, rejects = parts["instructions"], parts["rejects"]
     assert len(files) == 4 and rows.height == 1
     assert rejects["reason"].to_list() == ["filter: duplicate instruction"] * 3
-    assert user_text(rows) == "Create a solution in Python to the following:\n" + description.strip()
-    assert assistant_text(rows) == files[0].read_text(encoding="utf-8").rstrip()
+    # as the original: "\n".join([f"Create a solution in {language_name} to the following:", task_description]), code unchanged
+    assert user_text(rows) == "\n".join(["Create a solution in Python to the following:", description]) and description.endswith("\n\n\n")
+    code = files[0].read_text(encoding="utf-8")
+    assert assistant_text(rows) == code and code.endswith("\n")
     assert rows["row_key"][0] == "data/train-00000-of-00001.parquet:0" and url == "http://rosettacode.org/wiki/100_doors"

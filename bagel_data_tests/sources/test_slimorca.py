@@ -19,9 +19,9 @@ def _row(frame: pl.DataFrame, line: int) -> dict:
 def test_samples_convert_and_count_every_row(sample_settings, recipe):
     converted, tables = run_converter(recipe.sources["slimorca"], recipe, sample_settings)
     rows, rejects = pl.from_arrow(tables["instructions"]), pl.from_arrow(tables["rejects"])
-    assert (converted.rows_in, rows.height, rejects.height) == (23, 11, 12)
+    assert (converted.rows_in, rows.height, rejects.height) == (23, 10, 13)
     assert rejects.group_by("reason").len().sort("reason").rows() == [
-        ("filter: duplicate instruction", 1),
+        ("filter: duplicate instruction", 2),
         ("filter: extended by airoboros", 1),
         ("filter: refusal", 4),
         ("malformed: empty turn", 1),
@@ -41,8 +41,11 @@ def test_weights_dropped_and_system_kept_apart(sample_settings):
         {"role": "assistant", "content": "The Pacific Ocean is the largest ocean on Earth."},
     ]
     assert _row(rows, 4)["system"] is None
-    # the same question under another system prompt is another instruction
-    assert _row(rows, 18)["id"] != first["id"]
+    # as the original: the id hashes the user turns only, so the same question under another
+    # system prompt is the same instruction, a duplicate of the first
+    assert f"{FILE}:18" not in rows["row_key"].to_list()
+    duplicates = convert("slimorca", sample_settings)["rejects"].filter(pl.col("reason") == "filter: duplicate instruction")
+    assert duplicates["row_key"].to_list() == [f"{FILE}:17", f"{FILE}:18"]
     assert [t["content"] for t in _row(rows, 19)["conversation"]] == ["Name a primary color.", "Red.", "Another one?", "Blue."]
 
 
@@ -65,4 +68,4 @@ def test_refusal_filter_is_case_insensitive_and_reads_every_turn(sample_settings
     responses = convert("slimorca", sample_settings, options={"refusal_scope": "responses"})
     assert f"{FILE}:10" in responses["instructions"]["row_key"].to_list()
     unfiltered = convert("slimorca", sample_settings, filters={})["instructions"]
-    assert unfiltered.height == 15
+    assert unfiltered.height == 14

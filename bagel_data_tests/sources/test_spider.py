@@ -24,8 +24,9 @@ def test_samples_counts_and_reasons(sample_settings):
         (KEY.format(13), "filter: duplicate instruction"),
     ]
     padded = rows.filter(pl.col("row_key") == KEY.format(11))
-    assert user_text(padded) == PREFIX + "Show the names of museums opened before 2009."
-    assert assistant_text(padded) == "SELECT name FROM museum WHERE open_year < 2009"
+    # as the original: question and query unchanged (surrounding spaces kept)
+    assert user_text(padded) == PREFIX + "   Show the names of museums opened before 2009.   "
+    assert assistant_text(padded).strip() == "SELECT name FROM museum WHERE open_year < 2009" and assistant_text(padded) != assistant_text(padded).strip()
     assert padded["category"][0] == "museum_visit"
 
 

@@ -34,16 +34,17 @@ def test_samples_convert_and_reject(sample_settings, recipe):
 
 def test_inline_turns_are_split(sample_settings):
     rows = convert("synthia", sample_settings)["instructions"]
+    # as the original's split: whitespace after a marker skipped, a turn's trailing newline kept
     assert _row(rows, 3)["conversation"] == [
-        {"role": "user", "content": "Recommend a book about space."},
-        {"role": "assistant", "content": 'Try "Cosmos" by Carl Sagan.'},
+        {"role": "user", "content": "Recommend a book about space.\n"},
+        {"role": "assistant", "content": 'Try "Cosmos" by Carl Sagan.\n'},
         {"role": "user", "content": "Something more recent?"},
         {"role": "assistant", "content": '"Astrophysics for People in a Hurry" by Neil deGrasse Tyson (2017).'},
     ]
     # text before the first marker is the user's
     assert [(t["role"], t["content"]) for t in _row(rows, 4)["conversation"]][:3] == [
-        ("user", "I need help planning a trip."),
-        ("assistant", "Sure! Where would you like to go?"),
+        ("user", "I need help planning a trip.\n"),
+        ("assistant", "Sure! Where would you like to go?\n"),
         ("user", "Portugal, for one week."),
     ]
 

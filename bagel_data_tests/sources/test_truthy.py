@@ -14,9 +14,11 @@ KEY = "truthy-dpo.parquet:{}"
 def test_samples_counts_and_reasons(sample_settings):
     parts = convert("truthy", sample_settings)
     pairs, rejects = parts["preferences"], parts["rejects"]
-    assert pairs.height == 17 and pairs["id"].n_unique() == 17
+    assert pairs.height == 18 and pairs["id"].n_unique() == 18
+    # as the original (`chosen != rejected`, texts unchanged): answers differing only in whitespace are a pair
+    padded = pairs.filter(pl.col("row_key") == KEY.format(17)).row(0, named=True)
+    assert (padded["chosen"], padded["rejected"]) == ("Measured from sea level, yes.", "Measured from sea level, yes.   ")
     assert rejects.select("row_key", "reason").rows() == [
-        (KEY.format(17), "filter: identical pair"),
         (KEY.format(18), "malformed: empty chosen"),
         (KEY.format(19), "malformed: empty rejected"),
     ]
