@@ -98,7 +98,8 @@ def check_non_empty(folder: Path, product: str) -> CheckOutcome:
 
 
 def check_chosen_differs(folder: Path) -> CheckOutcome:
-    same = _scan(folder).filter(pl.col("chosen").str.strip_chars() == pl.col("rejected").str.strip_chars()).select("id").collect(engine=ENGINE)
+    # exact comparison, as the original's `chosen != rejected`: answers differing in whitespace only are a pair
+    same = _scan(folder).filter(pl.col("chosen") == pl.col("rejected")).select("id").collect(engine=ENGINE)
     desc = "chosen differs from rejected everywhere" if same.is_empty() else f"{same.height} pair(s) with chosen == rejected, e.g. {same['id'].head(EXAMPLES).to_list()}"
     return CheckOutcome("chosen_differs_from_rejected", same.is_empty(), desc, {"identical_pairs": same.height})
 

@@ -88,9 +88,9 @@ def convert(ctx: SourceContext) -> Converted:
     paired = rows.filter(pl.col("__reason").is_null() & (pl.col("__i") == pl.col("__chosen_i")))
     pairs = paired.select(
         pl.col(ROW_KEY),
-        pl.col("prompt").str.strip_chars(),
-        pl.col("chosen").str.strip_chars(),
-        pl.col("rejected").str.strip_chars(),
+        pl.col("prompt"),  # texts as upstream gives them, as the original
+        pl.col("chosen"),
+        pl.col("rejected"),
     )
     pairs, repeats = keep_first_id(finish_preferences(pairs, ctx), DUPLICATE)
     return Converted(

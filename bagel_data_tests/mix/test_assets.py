@@ -55,6 +55,6 @@ def test_live_manifest_check_fails_on_a_tampered_shard(home):
 
 def test_bad_output_fails_the_asset(home):
     recipe = _setup(home)
-    write_source(home, "pairs", preferences=preferences("pairs", [("p", "same", " same")]))
+    write_source(home, "pairs", preferences=preferences("pairs", [("p", " same", " same")]))
     with pytest.raises(dg.Failure, match="chosen_differs_from_rejected"):
         _materialize(recipe, home)

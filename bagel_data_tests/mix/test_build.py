@@ -137,7 +137,7 @@ def test_data_checks_catch_bad_rows(tmp_path):
     assert not got["unique_id_format"].passed and got["unique_id_format"].metadata["duplicate_id_format"] == 1
     assert not got["no_empty_fields"].passed and got["no_empty_fields"].metadata == {"empty_prompt": 1, "empty_completion": 0}
     assert not got["no_contaminated_rows"].passed and got["no_contaminated_rows"].metadata["contaminated_rows"] == 1
-    dpo = pl.DataFrame({"id": ["a", "b#1"], "source": ["s", "s"], "format": ["vicuna", "vicuna"], "prompt": ["p", "p"], "chosen": [" same", "c"], "rejected": ["same ", "r"]})
+    dpo = pl.DataFrame({"id": ["a", "b#1"], "source": ["s", "s"], "format": ["vicuna", "vicuna"], "prompt": ["p", "p"], "chosen": [" same", "c"], "rejected": [" same", "r"]})
     _write_output(tmp_path / "dpo", dpo, "dpo")
     got = {o.name: o for o in validate(tmp_path / "dpo", "dpo", removals=pl.Series(["b"]), exempt=[])}
     assert not got["chosen_differs_from_rejected"].passed and got["chosen_differs_from_rejected"].metadata["identical_pairs"] == 1
@@ -150,7 +150,7 @@ def test_failing_check_keeps_the_previous_output(home):
     good = build_product(_recipe(), home, "dpo")
     before = _digests(good.folder)
     # crafted rows bypass the converters' identical-pair filter: the blocking check must stop them
-    write_source(home, "pairs", preferences=preferences("pairs", [("p", "same answer", "same answer  ")]))
+    write_source(home, "pairs", preferences=preferences("pairs", [("p", "same answer  ", "same answer  ")]))
     with pytest.raises(MixCheckError, match="chosen_differs_from_rejected"):
         build_product(_recipe(), home, "dpo")
     assert _digests(good.folder) == before
