@@ -78,5 +78,9 @@ def test_real_azure_validation_file_through_mirror(realdata, mirror, mirror_sett
     assert rejects.filter(pl.col("reason") == "filter: refusal").height == len(refused)
     assert pairs.height == len(survivors) and pairs.height + rejects.height == 284
     first = pairs.filter(pl.col("row_key") == KEY.format(1)).row(0, named=True)
-    assert (first["system"], first["prompt"], first["chosen"]) == (None, hf[0]["question"].strip(), hf[0]["chosen"].strip())
+    assert (first["system"], first["prompt"], first["chosen"]) == (None, hf[0]["question"], hf[0]["chosen"])
+    # every pair as the original took it: question, chosen and rejected unchanged
+    for key, prompt, chosen, rejected in pairs.select("row_key", "prompt", "chosen", "rejected").iter_rows():
+        row = hf[int(key.rsplit(":", 1)[1]) - 1]
+        assert (prompt, chosen, rejected) == (row["question"], row["chosen"], row["rejected"]), key
     assert first["prompt"].endswith("Translate to English")
