@@ -1,0 +1,356 @@
+"""The benchmark: the whole bagel build on a synthetic mirror of N rows, stage by stage, against
+two baselines on the same data in the same run.
+
+    .venv/bin/python benchmarks/run.py --rows 1000000 [--no-embedding] [--json out.json]
+
+1. `make_synthetic.make_mirror`: every source in its real upstream layout, v0.2 proportions,
+   cross-source duplicates, planted benchmark items, ~1% malformed records (not timed).
+2. Stages, each in its own subprocess (so its peak RSS is its own): observe (upstream content
+   hashes), read + normalize (every source converter, the benchmark views), decontamination per
+   source unit (n-gram/rare-word candidates, embedding, matching; cold embedding cache), select +
+   dedup + sample and format + shard (`build_product` for sft and dpo), catalog.
+3. Baselines on the same normalized parts and matches: the original's per-row method
+   (`mix_benchmark.step_baseline`: Python dicts and a loop per row, on at most
+   `--baseline-rows` rows, rate extrapolated) and the mix as one DuckDB SQL script
+   (`duckdb_mix.py`).
+4. Incremental: one source's upstream file changes; observe -> that source -> its
+   decontamination -> shards -> catalog, against the full build.
+
+The table goes to stdout; the last line gives ours vs each baseline as ratios (rows/s over the
+same stages: select + dedup + sample + format + shard, from normalized parts).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bagel_data.recipe import parse_recipe  # noqa: E402
+from bagel_data.settings import PROJECT_ROOT  # noqa: E402
+
+RECIPE = PROJECT_ROOT / "bagel_data" / "recipes" / "bagel-v0.2.yaml"
+UNIT_ROWS = 250_000  # decontamination: sources above this many rows are split into hash partitions
+CHANGED_SOURCE = "synthia"
+
+
+def _rss_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+# --- stages (run in child processes) ---------------------------------------------------------
+
+
+def _ctx(work: Path):
+    from bagel_data.settings import Settings
+
+    raw = json.loads((work / "recipe.json").read_text())
+    recipe = parse_recipe(raw, work / "recipe.json")
+    settings = Settings(mode="mirror", mirror=work / "mirror", home=work / "home")
+    return recipe, settings
+
+
+def stage_observe(work: Path, only: str | None = None) -> dict:
+    from bagel_data import upstream
+
+    recipe, settings = _ctx(work)
+    t = time.perf_counter()
+    for spec in recipe.enabled_sources():
+        upstream.version_of("sources", spec, settings)
+    for spec in recipe.benchmarks.values():
+        upstream.version_of("benchmarks", spec, settings)
+    return {"seconds": time.perf_counter() - t}
+
+
+def stage_read(work: Path, only: str | None = None) -> dict:
+    from bagel_data import schema
+    from bagel_data.decontam.benchmarks import VIEWS, read_benchmark
+    from bagel_data.sources import build_source
+    from bagel_data.storage import Layout, write_parquet
+
+    recipe, settings = _ctx(work)
+    t = time.perf_counter()
+    rows_in = rows_out = rejects = 0
+    per_source = {}
+    for spec in recipe.enabled_sources():
+        if only and spec.name != only:
+            continue
+        s = time.perf_counter()
+        result = build_source(spec, recipe, settings)
+        rows_in += result.rows_in
+        rows_out += result.total_out
+        rejects += sum(result.dropped.values())
+        per_source[spec.name] = {"rows_in": result.rows_in, "seconds": round(time.perf_counter() - s, 2)}
+    if not only:
+        for spec in recipe.benchmarks.values():
+            views = read_benchmark(spec, settings)[0]
+            write_parquet(schema.conform(views, VIEWS), Layout(settings.home).benchmark(spec.name))
+    return {"seconds": time.perf_counter() - t, "rows_in": rows_in, "rows_out": rows_out, "dropped": rejects, "per_source": per_source}
+
+
+def stage_decontam(work: Path, only: str | None = None) -> dict:
+    from bagel_data.assets.decontam import EmbedderResource
+    from bagel_data.decontam.config import DecontamConfig
+    from bagel_data.decontam.run import benchmark_views, decontaminate_unit, union_outputs, units
+    from bagel_data.storage import Layout
+
+    recipe, settings = _ctx(work)
+    layout = Layout(settings.home)
+    config = DecontamConfig.from_section(recipe.decontamination)
+    t = time.perf_counter()
+    views = benchmark_views(recipe, settings, from_layout=True)
+    embedder = EmbedderResource().embedder(config, layout) if config.embedding else None
+    totals = {"rows": 0, "index": 0.0, "candidates": 0.0, "embedding": 0.0, "matching": 0.0, "embedded_rows": 0, "contaminated": 0, "units": 0}
+    all_units = units(recipe)
+    for unit in all_units:
+        if only and unit.source != only:
+            continue
+        _report, st = decontaminate_unit(layout, unit, views, config, embedder)
+        stage = st.get("stage_seconds", {})
+        encode = (st.get("embedding_total") or {}).get("encode_seconds", 0.0)
+        candidates = stage.get("ngram", 0.0) + stage.get("lexical", 0.0)
+        totals["rows"] += st["rows_checked"]
+        totals["index"] += st.get("index_seconds", 0.0)
+        totals["candidates"] += candidates
+        totals["embedding"] += encode
+        totals["matching"] += max(0.0, st.get("seconds", 0.0) - st.get("index_seconds", 0.0) - candidates - encode)
+        totals["embedded_rows"] += st.get("embedded_rows", 0)
+        totals["contaminated"] += st["contaminated_rows"]
+        totals["units"] += 1
+    union_outputs(layout, [u.name for u in all_units])
+    totals["seconds"] = time.perf_counter() - t
+    return totals
+
+
+def stage_mix(work: Path, only: str | None = None) -> dict:
+    import bagel_data.mix.build as build
+
+    recipe, settings = _ctx(work)
+    selecting = {"seconds": 0.0}
+    original = build.select_rows
+
+    def timed_select(*args, **kwargs):  # the selection's share of build_product
+        s = time.perf_counter()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            selecting["seconds"] += time.perf_counter() - s
+
+    build.select_rows = timed_select
+    t = time.perf_counter()
+    out = {}
+    for product in ("sft", "dpo"):
+        report = build.build_product(recipe, settings.home, product)
+        out[product] = report.manifest["rows"]
+    total = time.perf_counter() - t
+    return {"seconds": total, "select": selecting["seconds"], "format_shard": total - selecting["seconds"], "rows_out": out}
+
+
+def stage_catalog(work: Path, only: str | None = None) -> dict:
+    from bagel_data.catalog import refresh
+
+    _recipe, settings = _ctx(work)
+    t = time.perf_counter()
+    refresh(settings.home, settings.home / "bagel.duckdb")
+    return {"seconds": time.perf_counter() - t}
+
+
+def stage_rowwise(work: Path, only: str | None = None) -> dict:
+    from mix_benchmark import step_baseline
+
+    fraction = float(only or 1.0)
+    result = step_baseline(work / "home", work / "baseline-recipe.json", fraction)
+    shutil.rmtree(next((work / "home").glob("baseline-*"), work / "none"), ignore_errors=True)
+    return result
+
+
+def stage_duckdb(work: Path, only: str | None = None) -> dict:
+    import duckdb
+    from duckdb_mix import script
+
+    recipe, settings = _ctx(work)
+    out = work / "duckdb-out"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    sql = script(settings.home, out, recipe, list(recipe.formats))
+    (work / "duckdb_mix.sql").write_text(sql)
+    t = time.perf_counter()
+    con = duckdb.connect()
+    con.execute(sql)
+    seconds = time.perf_counter() - t
+    rows = con.execute(f"select count(*) from read_parquet('{out}/*/*.parquet')").fetchone()[0]
+    shutil.rmtree(out, ignore_errors=True)
+    return {"seconds": seconds, "rows_out": rows}
+
+
+STAGES = {f.__name__.removeprefix("stage_"): f for f in (stage_observe, stage_read, stage_decontam, stage_mix, stage_catalog, stage_rowwise, stage_duckdb)}
+
+
+def child(name: str, work: Path, only: str | None = None) -> dict:
+    """Run one stage in a fresh interpreter; its result with its own peak RSS."""
+    cmd = [sys.executable, __file__, "--stage", name, "--work", str(work)] + (["--only", only] if only else [])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    if proc.returncode:
+        raise RuntimeError(f"stage {name} failed:\n{proc.stderr[-4000:]}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["process_seconds"] = time.perf_counter() - t
+    return result
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def bench_recipe(rows_by_source: dict[str, int], embedding: bool) -> dict:
+    raw = yaml.safe_load(RECIPE.read_text())
+    dec = raw.setdefault("decontamination", {})
+    dec["hash_partitions"] = {s: math.ceil(n / UNIT_ROWS) for s, n in rows_by_source.items() if n > UNIT_ROWS}
+    if not embedding:
+        dec.setdefault("embedding", {})["enabled"] = False
+    return raw
+
+
+def change_one_source(mirror: Path, source: str) -> None:
+    """Edit the changed source's upstream file: its first record's instruction gets a new word."""
+    from make_synthetic import SAMPLES, load_recipe, source_files
+
+    path = mirror / source_files(load_recipe())[source][0]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = json.loads(lines[0])
+    first["instruction"] = "Changed upstream: " + str(first.get("instruction", ""))
+    path.write_text(json.dumps(first) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    assert SAMPLES.is_dir()
+
+
+def _machine() -> str:
+    cpus = len(os.sched_getaffinity(0))
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    model = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")), platform.processor())
+    load = os.getloadavg()[0]
+    return f"{cpus} cores ({model}), {mem:.0f} GiB RAM, load average {load:.1f} at start, Python {platform.python_version()}"
+
+
+def _row(name: str, rows: int | None, seconds: float, rss: float | None) -> str:
+    rate = f"{rows / seconds:,.0f}" if rows and seconds > 0 else ""
+    return f"| {name} | {'' if rows is None else f'{rows:,}'} | {seconds:,.1f} | {rate} | {'' if rss is None else f'{rss / 1024:.2f}'} |"
+
+
+def run(rows: int, work: Path, *, embedding: bool, baseline_rows: int, incremental: bool) -> dict:
+    from make_synthetic import make_mirror
+
+    t = time.perf_counter()
+    written = make_mirror(work / "mirror", rows)
+    made = time.perf_counter() - t
+    raw = bench_recipe(written, embedding)
+    (work / "recipe.json").write_text(json.dumps(raw))
+    baseline_raw = dict(raw, sources={k: v for k, v in raw["sources"].items() if v.get("enabled", True)})
+    (work / "baseline-recipe.json").write_text(json.dumps(baseline_raw))
+    r = {"rows": rows, "mirror_rows": sum(written.values()), "make_seconds": made, "machine": _machine()}
+    for name in ("observe", "read", "decontam", "mix", "catalog"):
+        r[name] = child(name, work)
+    normalized = r["read"]["rows_out"]
+    fraction = min(1.0, baseline_rows / max(normalized, 1))
+    r["rowwise"] = child("rowwise", work, str(fraction))
+    r["duckdb"] = child("duckdb", work)
+    if incremental:
+        change_one_source(work / "mirror", CHANGED_SOURCE)
+        inc = {}
+        for name in ("observe", "read", "decontam", "mix", "catalog"):
+            inc[name] = child(name, work, CHANGED_SOURCE)
+        r["incremental"] = inc
+    return r
+
+
+def table(r: dict) -> str:
+    rd, dc, mx, rw, dd = r["read"], r["decontam"], r["mix"], r["rowwise"], r["duckdb"]
+    rows_in, normalized = rd["rows_in"], rd["rows_out"]
+    lines = [
+        f"bagel-data benchmark: --rows {r['rows']:,} (synthetic mirror {r['mirror_rows']:,} records, made in {r['make_seconds']:.0f} s; "
+        f"{rows_in:,} upstream rows read, {normalized:,} normalized, {rd['dropped']:,} set aside)",
+        f"machine: {r['machine']}",
+        "",
+        "| stage | rows | wall s | rows/s | peak RSS GiB |",
+        "|---|---|---|---|---|",
+        _row("observe (upstream content hashes)", rows_in, r["observe"]["seconds"], r["observe"]["max_rss_mib"]),
+        _row("read + normalize", rows_in, rd["seconds"], rd["max_rss_mib"]),
+        _row("select + dedup + sample", normalized, mx["select"], None),
+        _row("format + shard", normalized, mx["format_shard"], mx["max_rss_mib"]),
+        _row(f"decontamination: index ({dc['units']} units)", None, dc["index"], None),
+        _row("decontamination: candidates (n-gram, rare words)", dc["rows"], dc["candidates"], None),
+        _row(f"decontamination: embedding ({dc['embedded_rows']:,} rows embedded, cold cache)", dc["rows"], dc["embedding"], None),
+        _row("decontamination: matching (faiss, rules, report)", dc["rows"], dc["matching"], dc["max_rss_mib"]),
+        _row("decontamination total", dc["rows"], dc["seconds"], dc["max_rss_mib"]),
+        _row("catalog", None, r["catalog"]["seconds"], r["catalog"]["max_rss_mib"]),
+    ]
+    e2e = r["observe"]["seconds"] + rd["seconds"] + mx["seconds"]
+    peak = max(r["observe"]["max_rss_mib"], rd["max_rss_mib"], mx["max_rss_mib"])
+    full = e2e + dc["seconds"] + r["catalog"]["seconds"]
+    lines += [
+        _row("**read -> shards, no decontamination (end to end)**", rows_in, e2e, peak),
+        _row("full build (all stages above)", rows_in, full, max(peak, dc["max_rss_mib"])),
+        _row(f"baseline: per-row Python (original's method) on {rw['rows_in']:,} rows", rw["rows_in"], rw["seconds"], rw["max_rss_mib"]),
+        _row("baseline: one DuckDB SQL script", normalized, dd["seconds"], dd["max_rss_mib"]),
+    ]
+    if "incremental" in r:
+        inc = r["incremental"]
+        seconds = sum(inc[k]["seconds"] for k in inc)
+        lines.append(_row(f"incremental: `{CHANGED_SOURCE}` changed (observe, source, its decontamination, shards, catalog)", inc["read"]["rows_in"], seconds, max(v["max_rss_mib"] for v in inc.values())))
+        lines.append(f"\nincremental rebuild = {seconds / full:.1%} of the full build ({seconds:.1f} s vs {full:.1f} s); "
+                     + ", ".join(f"{k} {v['seconds']:.1f} s" for k, v in inc.items()))
+    ours_mix = normalized / mx["seconds"]
+    row_rate = rw["rows_in"] / rw["seconds"]
+    duck_rate = normalized / dd["seconds"]
+    lines.append(
+        f"\nours vs baselines (select+dedup+sample+format+shard, rows/s): {ours_mix / row_rate:.1f}x the per-row method, "
+        f"{ours_mix / duck_rate:.2f}x the DuckDB script; read -> shards end to end: {rows_in / e2e:,.0f} input rows/s = "
+        f"{(normalized / e2e) / duck_rate:.2f}x the DuckDB script's rate (which starts from normalized parts)"
+    )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--work", type=Path, help="work folder (kept); default: a temporary folder, removed")
+    parser.add_argument("--no-embedding", action="store_true", help="decontamination without the embedding layer")
+    parser.add_argument("--baseline-rows", type=int, default=200_000, help="rows the per-row baseline processes (rate extrapolated)")
+    parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
+    parser.add_argument("--only", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        result = STAGES[args.stage](args.work, args.only)
+        result["max_rss_mib"] = _rss_mib()
+        print(json.dumps(result))
+        return
+    work = args.work or Path(tempfile.mkdtemp(prefix="bagel-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        result = run(args.rows, work, embedding=not args.no_embedding, baseline_rows=args.baseline_rows, incremental=not args.no_incremental)
+    finally:
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2) + "\n")
+    print(table(result))
+
+
+if __name__ == "__main__":
+    main()
