@@ -201,8 +201,15 @@ def stage_duckdb(work: Path, only: str | None = None) -> dict:
 STAGES = {f.__name__.removeprefix("stage_"): f for f in (stage_observe, stage_read, stage_decontam, stage_mix, stage_catalog, stage_rowwise, stage_duckdb)}
 
 
+IN_PROCESS = False  # --in-process: stages run here (quick smoke runs; peak RSS is then cumulative)
+
+
 def child(name: str, work: Path, only: str | None = None) -> dict:
     """Run one stage in a fresh interpreter; its result with its own peak RSS."""
+    if IN_PROCESS:
+        t = time.perf_counter()
+        result = json.loads(json.dumps(STAGES[name](work, only)))
+        return {**result, "max_rss_mib": _rss_mib(), "process_seconds": time.perf_counter() - t}
     cmd = [sys.executable, __file__, "--stage", name, "--work", str(work)] + (["--only", only] if only else [])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     t = time.perf_counter()
@@ -332,6 +339,7 @@ def main() -> None:
     parser.add_argument("--baseline-rows", type=int, default=200_000, help="rows the per-row baseline processes (rate extrapolated)")
     parser.add_argument("--no-incremental", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--in-process", action="store_true", help="run the stages in this process (smoke test; RSS not per stage)")
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--only", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -340,6 +348,8 @@ def main() -> None:
         result["max_rss_mib"] = _rss_mib()
         print(json.dumps(result))
         return
+    global IN_PROCESS
+    IN_PROCESS = args.in_process
     work = args.work or Path(tempfile.mkdtemp(prefix="bagel-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
