@@ -53,6 +53,12 @@ def _rss_mib() -> float:
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
+def _cpu_seconds() -> float:
+    """User + system CPU of this process, all threads: robust to a machine shared with others."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- stages (run in child processes) ---------------------------------------------------------
 
 
@@ -116,6 +122,12 @@ def stage_decontam(work: Path, only: str | None = None) -> dict:
     views = benchmark_views(recipe, settings, from_layout=True)
     embedder = EmbedderResource().embedder(config, layout) if config.embedding else None
     totals = {"rows": 0, "index": 0.0, "candidates": 0.0, "embedding": 0.0, "matching": 0.0, "embedded_rows": 0, "contaminated": 0, "units": 0}
+    if not config.enabled:  # --skip-decontamination: an empty report, so the mix and DuckDB read the same
+        from bagel_data.decontam.report import REPORT
+        from bagel_data.storage import write_parquet
+
+        write_parquet(REPORT.empty_table(), layout.decontam_dir / "matches.parquet")
+        return {**totals, "seconds": time.perf_counter() - t, "skipped": True}
     all_units = units(recipe)
     for unit in all_units:
         if only and unit.source != only:
@@ -207,9 +219,9 @@ IN_PROCESS = False  # --in-process: stages run here (quick smoke runs; peak RSS 
 def child(name: str, work: Path, only: str | None = None) -> dict:
     """Run one stage in a fresh interpreter; its result with its own peak RSS."""
     if IN_PROCESS:
-        t = time.perf_counter()
+        t, cpu = time.perf_counter(), _cpu_seconds()
         result = json.loads(json.dumps(STAGES[name](work, only)))
-        return {**result, "max_rss_mib": _rss_mib(), "process_seconds": time.perf_counter() - t}
+        return {**result, "max_rss_mib": _rss_mib(), "cpu_seconds": _cpu_seconds() - cpu, "process_seconds": time.perf_counter() - t}
     cmd = [sys.executable, __file__, "--stage", name, "--work", str(work)] + (["--only", only] if only else [])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     t = time.perf_counter()
@@ -224,9 +236,10 @@ def child(name: str, work: Path, only: str | None = None) -> dict:
 # --- the run -------------------------------------------------------------------------------
 
 
-def bench_recipe(rows_by_source: dict[str, int], embedding: bool) -> dict:
+def bench_recipe(rows_by_source: dict[str, int], embedding: bool, decontamination: bool = True) -> dict:
     raw = yaml.safe_load(RECIPE.read_text())
     dec = raw.setdefault("decontamination", {})
+    dec["enabled"] = decontamination
     dec["hash_partitions"] = {s: math.ceil(n / UNIT_ROWS) for s, n in rows_by_source.items() if n > UNIT_ROWS}
     if not embedding:
         dec.setdefault("embedding", {})["enabled"] = False
@@ -253,18 +266,20 @@ def _machine() -> str:
     return f"{cpus} cores ({model}), {mem:.0f} GiB RAM, load average {load:.1f} at start, Python {platform.python_version()}"
 
 
-def _row(name: str, rows: int | None, seconds: float, rss: float | None) -> str:
+def _row(name: str, rows: int | None, seconds: float, rss: float | None, cpu: float | None = None) -> str:
     rate = f"{rows / seconds:,.0f}" if rows and seconds > 0 else ""
-    return f"| {name} | {'' if rows is None else f'{rows:,}'} | {seconds:,.1f} | {rate} | {'' if rss is None else f'{rss / 1024:.2f}'} |"
+    per_cpu = f"{rows / cpu:,.0f}" if rows and cpu else ""
+    cells = [name, "" if rows is None else f"{rows:,}", f"{seconds:,.1f}", rate, "" if cpu is None else f"{cpu:,.1f}", per_cpu, "" if rss is None else f"{rss / 1024:.2f}"]
+    return "| " + " | ".join(cells) + " |"
 
 
-def run(rows: int, work: Path, *, embedding: bool, baseline_rows: int, incremental: bool) -> dict:
+def run(rows: int, work: Path, *, embedding: bool, baseline_rows: int, incremental: bool, decontamination: bool = True) -> dict:
     from make_synthetic import make_mirror
 
     t = time.perf_counter()
     written = make_mirror(work / "mirror", rows)
     made = time.perf_counter() - t
-    raw = bench_recipe(written, embedding)
+    raw = bench_recipe(written, embedding, decontamination)
     (work / "recipe.json").write_text(json.dumps(raw))
     baseline_raw = dict(raw, sources={k: v for k, v in raw["sources"].items() if v.get("enabled", True)})
     (work / "baseline-recipe.json").write_text(json.dumps(baseline_raw))
@@ -286,33 +301,36 @@ def run(rows: int, work: Path, *, embedding: bool, baseline_rows: int, increment
 
 def table(r: dict) -> str:
     rd, dc, mx, rw, dd = r["read"], r["decontam"], r["mix"], r["rowwise"], r["duckdb"]
+    cpu = lambda stage: stage.get("cpu_seconds")  # noqa: E731 - older result files lack it
     rows_in, normalized = rd["rows_in"], rd["rows_out"]
     lines = [
         f"bagel-data benchmark: --rows {r['rows']:,} (synthetic mirror {r['mirror_rows']:,} records, made in {r['make_seconds']:.0f} s; "
-        f"{rows_in:,} upstream rows read, {normalized:,} normalized, {rd['dropped']:,} set aside)",
+        f"{rows_in:,} upstream rows read, {normalized:,} normalized, {rd['dropped']:,} set aside by filters and as malformed)",
         f"machine: {r['machine']}",
         "",
-        "| stage | rows | wall s | rows/s | peak RSS GiB |",
-        "|---|---|---|---|---|",
-        _row("observe (upstream content hashes)", rows_in, r["observe"]["seconds"], r["observe"]["max_rss_mib"]),
-        _row("read + normalize", rows_in, rd["seconds"], rd["max_rss_mib"]),
+        "| stage | rows | wall s | rows/s | CPU s (process) | rows per CPU s | peak RSS GiB |",
+        "|---|---|---|---|---|---|---|",
+        _row("observe (upstream content hashes)", rows_in, r["observe"]["seconds"], r["observe"]["max_rss_mib"], cpu(r["observe"])),
+        _row("read + normalize", rows_in, rd["seconds"], rd["max_rss_mib"], cpu(rd)),
         _row("select + dedup + sample", normalized, mx["select"], None),
-        _row("format + shard", normalized, mx["format_shard"], mx["max_rss_mib"]),
+        _row("format + shard", normalized, mx["format_shard"], None),
+        _row("mix total (sft + dpo)", normalized, mx["seconds"], mx["max_rss_mib"], cpu(mx)),
         _row(f"decontamination: index ({dc['units']} units)", None, dc["index"], None),
         _row("decontamination: candidates (n-gram, rare words)", dc["rows"], dc["candidates"], None),
         _row(f"decontamination: embedding ({dc['embedded_rows']:,} rows embedded, cold cache)", dc["rows"], dc["embedding"], None),
-        _row("decontamination: matching (faiss, rules, report)", dc["rows"], dc["matching"], dc["max_rss_mib"]),
-        _row("decontamination total", dc["rows"], dc["seconds"], dc["max_rss_mib"]),
-        _row("catalog", None, r["catalog"]["seconds"], r["catalog"]["max_rss_mib"]),
+        _row("decontamination: matching (faiss, rules, report)", dc["rows"], dc["matching"], None),
+        _row("decontamination total" + (" (skipped in this run)" if dc.get("skipped") else ""), dc["rows"], dc["seconds"], dc["max_rss_mib"], cpu(dc)),
+        _row("catalog", None, r["catalog"]["seconds"], r["catalog"]["max_rss_mib"], cpu(r["catalog"])),
     ]
     e2e = r["observe"]["seconds"] + rd["seconds"] + mx["seconds"]
+    e2e_cpu = sum(cpu(x) or 0 for x in (r["observe"], rd, mx)) or None
     peak = max(r["observe"]["max_rss_mib"], rd["max_rss_mib"], mx["max_rss_mib"])
     full = e2e + dc["seconds"] + r["catalog"]["seconds"]
     lines += [
-        _row("**read -> shards, no decontamination (end to end)**", rows_in, e2e, peak),
+        _row("**read -> shards, no decontamination (end to end)**", rows_in, e2e, peak, e2e_cpu),
         _row("full build (all stages above)", rows_in, full, max(peak, dc["max_rss_mib"])),
-        _row(f"baseline: per-row Python (original's method) on {rw['rows_in']:,} rows", rw["rows_in"], rw["seconds"], rw["max_rss_mib"]),
-        _row("baseline: one DuckDB SQL script", normalized, dd["seconds"], dd["max_rss_mib"]),
+        _row(f"baseline: per-row Python (original's method) on {rw['rows_in']:,} rows", rw["rows_in"], rw["seconds"], rw["max_rss_mib"], cpu(rw)),
+        _row("baseline: one DuckDB SQL script", normalized, dd["seconds"], dd["max_rss_mib"], cpu(dd)),
     ]
     if "incremental" in r:
         inc = r["incremental"]
@@ -323,11 +341,14 @@ def table(r: dict) -> str:
     ours_mix = normalized / mx["seconds"]
     row_rate = rw["rows_in"] / rw["seconds"]
     duck_rate = normalized / dd["seconds"]
-    lines.append(
-        f"\nours vs baselines (select+dedup+sample+format+shard, rows/s): {ours_mix / row_rate:.1f}x the per-row method, "
-        f"{ours_mix / duck_rate:.2f}x the DuckDB script; read -> shards end to end: {rows_in / e2e:,.0f} input rows/s = "
+    ratios = (
+        f"\nours vs baselines (select+dedup+sample+format+shard from normalized parts, rows/s wall): {ours_mix / row_rate:.1f}x the per-row method, "
+        f"{ours_mix / duck_rate:.2f}x the DuckDB script; read -> shards end to end: {rows_in / e2e:,.0f} input rows/s, "
         f"{(normalized / e2e) / duck_rate:.2f}x the DuckDB script's rate (which starts from normalized parts)"
     )
+    if cpu(mx) and cpu(rw) and cpu(dd):
+        ratios += f"; per CPU second: {(normalized / cpu(mx)) / (rw['rows_in'] / cpu(rw)):.1f}x per-row, {(normalized / cpu(mx)) / (normalized / cpu(dd)):.2f}x DuckDB"
+    lines.append(ratios)
     return "\n".join(lines)
 
 
@@ -338,22 +359,29 @@ def main() -> None:
     parser.add_argument("--no-embedding", action="store_true", help="decontamination without the embedding layer")
     parser.add_argument("--baseline-rows", type=int, default=200_000, help="rows the per-row baseline processes (rate extrapolated)")
     parser.add_argument("--no-incremental", action="store_true")
+    parser.add_argument("--skip-decontamination", action="store_true", help="no decontamination stage (an empty report)")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--in-process", action="store_true", help="run the stages in this process (smoke test; RSS not per stage)")
+    parser.add_argument("--table-from", type=Path, help="print the table of an earlier --json result")
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--only", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
         result = STAGES[args.stage](args.work, args.only)
         result["max_rss_mib"] = _rss_mib()
+        result["cpu_seconds"] = _cpu_seconds()  # the whole process, imports included
         print(json.dumps(result))
+        return
+    if args.table_from:
+        print(table(json.loads(args.table_from.read_text())))
         return
     global IN_PROCESS
     IN_PROCESS = args.in_process
     work = args.work or Path(tempfile.mkdtemp(prefix="bagel-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        result = run(args.rows, work, embedding=not args.no_embedding, baseline_rows=args.baseline_rows, incremental=not args.no_incremental)
+        result = run(args.rows, work, embedding=not args.no_embedding, baseline_rows=args.baseline_rows, incremental=not args.no_incremental,
+                     decontamination=not args.skip_decontamination)
     finally:
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
