@@ -282,12 +282,14 @@ def _clean(sample: pl.DataFrame, bad: set[int]) -> pl.DataFrame:
     return (kept if kept.height else sample).drop("__src")
 
 
-def make_mirror(out: Path, rows: int, recipe: Recipe | None = None) -> dict:
-    """Write the synthetic mirror under `out`; returns {source: rows written} (records, not chapters)."""
+def make_mirror(out: Path, rows: int, recipe: Recipe | None = None, *, write: bool = True) -> dict:
+    """Write the synthetic mirror under `out`; returns {source: rows written} (records, not
+    chapters). `write=False` only counts (for a mirror written before)."""
     recipe = recipe or load_recipe()
-    if out.exists():
-        shutil.rmtree(out)
-    shutil.copytree(SAMPLES, out)
+    if write:
+        if out.exists():
+            shutil.rmtree(out)
+        shutil.copytree(SAMPLES, out)
     files = source_files(recipe)
     total_share = sum(SHARES.get(s, 1.0) for s in files)
     donors = _donor_texts(out, recipe, files)
@@ -301,7 +303,7 @@ def make_mirror(out: Path, rows: int, recipe: Recipe | None = None) -> dict:
         paths = [p for p in paths if p.suffix != ".md"]  # a folder hashed whole (gutenberg) lists its README
         if all(_kind(p) == "txt" for p in paths):  # gutenberg: books of ~30 chapters each
             copies = max(1, round(target / max(1, 30 * len(paths))))
-            written[source] = sum(_gutenberg(SAMPLES / p, out / p, copies) for p in paths) and target
+            written[source] = (sum(_gutenberg(SAMPLES / p, out / p, copies) for p in paths) if write else 1) and target
             continue
         samples = {p: _clean(read_sample(SAMPLES / p), bad.get(p.as_posix(), set())) for p in paths}
         sizes = {p: f.height for p, f in samples.items()}
@@ -311,6 +313,9 @@ def make_mirror(out: Path, rows: int, recipe: Recipe | None = None) -> dict:
             sample = samples[path]
             count = max(1, round(target * sizes[path] / total)) if sample.height else 0
             if count == 0:
+                continue
+            if not write:
+                written[source] += count
                 continue
             writer = Writer(out / path, _kind(path))
             for start in range(0, count, CHUNK):

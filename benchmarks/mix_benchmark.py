@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import yaml
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -137,7 +138,7 @@ def _cpu_seconds() -> float:
 def step_mix(home: Path, recipe_path: Path) -> dict:
     from bagel_data.mix import build_product
 
-    recipe = parse_recipe(json.loads(recipe_path.read_text()), recipe_path)
+    recipe = parse_recipe(yaml.safe_load(recipe_path.read_text()), recipe_path)  # YAML keeps integer keys (JSON is YAML too)
     result = {}
     start = time.perf_counter()
     for product in ("sft", "dpo"):
@@ -156,7 +157,7 @@ def step_baseline(home: Path, recipe_path: Path, fraction: float) -> dict:
 
     from bagel_data.formats.templates import get_format, render_completion, render_prompt
 
-    recipe = parse_recipe(json.loads(recipe_path.read_text()), recipe_path)
+    recipe = parse_recipe(yaml.safe_load(recipe_path.read_text()), recipe_path)  # YAML keeps integer keys (JSON is YAML too)
     layout = Layout(home)
     start = time.perf_counter()
     taken: set[str] = set()

@@ -65,8 +65,8 @@ def _cpu_seconds() -> float:
 def _ctx(work: Path):
     from bagel_data.settings import Settings
 
-    raw = json.loads((work / "recipe.json").read_text())
-    recipe = parse_recipe(raw, work / "recipe.json")
+    raw = yaml.safe_load((work / "recipe.yaml").read_text())  # YAML keeps the recipe's integer keys
+    recipe = parse_recipe(raw, work / "recipe.yaml")
     settings = Settings(mode="mirror", mirror=work / "mirror", home=work / "home")
     return recipe, settings
 
@@ -186,7 +186,7 @@ def stage_rowwise(work: Path, only: str | None = None) -> dict:
     from mix_benchmark import step_baseline
 
     fraction = float(only or 1.0)
-    result = step_baseline(work / "home", work / "baseline-recipe.json", fraction)
+    result = step_baseline(work / "home", work / "baseline-recipe.yaml", fraction)
     shutil.rmtree(next((work / "home").glob("baseline-*"), work / "none"), ignore_errors=True)
     return result
 
@@ -274,28 +274,43 @@ def _row(name: str, rows: int | None, seconds: float, rss: float | None, cpu: fl
 
 
 def run(rows: int, work: Path, *, embedding: bool, baseline_rows: int, incremental: bool, decontamination: bool = True) -> dict:
+    """Every stage; results are kept in `work/results.json` as they come, and a rerun on the same
+    work folder (`--work`) resumes after the last finished stage (the mirror is reused)."""
     from make_synthetic import make_mirror
 
-    t = time.perf_counter()
-    written = make_mirror(work / "mirror", rows)
-    made = time.perf_counter() - t
-    raw = bench_recipe(written, embedding, decontamination)
-    (work / "recipe.json").write_text(json.dumps(raw))
+    saved = work / "results.json"
+    r = json.loads(saved.read_text()) if saved.is_file() else {}
+
+    def keep(name: str, value) -> None:
+        r[name] = value
+        saved.write_text(json.dumps(r, indent=2))
+
+    if "mirror_rows" not in r:
+        t = time.perf_counter()
+        written = make_mirror(work / "mirror", rows)
+        keep("make_seconds", time.perf_counter() - t)
+        keep("written", written)
+        keep("mirror_rows", sum(written.values()))
+    raw = bench_recipe(r["written"], embedding, decontamination)
+    (work / "recipe.yaml").write_text(yaml.safe_dump(raw, sort_keys=False))
     baseline_raw = dict(raw, sources={k: v for k, v in raw["sources"].items() if v.get("enabled", True)})
-    (work / "baseline-recipe.json").write_text(json.dumps(baseline_raw))
-    r = {"rows": rows, "mirror_rows": sum(written.values()), "make_seconds": made, "machine": _machine()}
+    (work / "baseline-recipe.yaml").write_text(yaml.safe_dump(baseline_raw, sort_keys=False))
+    r.setdefault("rows", rows)
+    r.setdefault("machine", _machine())
     for name in ("observe", "read", "decontam", "mix", "catalog"):
-        r[name] = child(name, work)
-    normalized = r["read"]["rows_out"]
-    fraction = min(1.0, baseline_rows / max(normalized, 1))
-    r["rowwise"] = child("rowwise", work, str(fraction))
-    r["duckdb"] = child("duckdb", work)
-    if incremental:
+        if name not in r:
+            keep(name, child(name, work))
+    if "rowwise" not in r:
+        fraction = min(1.0, baseline_rows / max(r["read"]["rows_out"], 1))
+        keep("rowwise", child("rowwise", work, str(fraction)))
+    if "duckdb" not in r:
+        keep("duckdb", child("duckdb", work))
+    if incremental and "incremental" not in r:
         change_one_source(work / "mirror", CHANGED_SOURCE)
         inc = {}
         for name in ("observe", "read", "decontam", "mix", "catalog"):
             inc[name] = child(name, work, CHANGED_SOURCE)
-        r["incremental"] = inc
+        keep("incremental", inc)
     return r
 
 
@@ -304,7 +319,7 @@ def table(r: dict) -> str:
     cpu = lambda stage: stage.get("cpu_seconds")  # noqa: E731 - older result files lack it
     rows_in, normalized = rd["rows_in"], rd["rows_out"]
     lines = [
-        f"bagel-data benchmark: --rows {r['rows']:,} (synthetic mirror {r['mirror_rows']:,} records, made in {r['make_seconds']:.0f} s; "
+        f"bagel-data benchmark: --rows {r['rows']:,} (synthetic mirror {r['mirror_rows']:,} records, made in {r['make_seconds'] or 0:.0f} s; "
         f"{rows_in:,} upstream rows read, {normalized:,} normalized, {rd['dropped']:,} set aside by filters and as malformed)",
         f"machine: {r['machine']}",
         "",
