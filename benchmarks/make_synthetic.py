@@ -65,7 +65,7 @@ CHUNK = 200_000
 
 def source_files(recipe: Recipe) -> dict[str, list[Path]]:
     """The sample files each enabled source reads (paths relative to the samples root)."""
-    settings = Settings(mode="samples")
+    settings = Settings(mode="samples", home=Path(tempfile.gettempdir()) / "bagel-synthetic-home")  # never the repo's data/
     out = {}
     for spec in recipe.enabled_sources():
         files = []

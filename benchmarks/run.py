@@ -76,9 +76,10 @@ def stage_observe(work: Path, only: str | None = None) -> dict:
 
     recipe, settings = _ctx(work)
     t = time.perf_counter()
-    for spec in recipe.enabled_sources():
-        upstream.version_of("sources", spec, settings)
-    for spec in recipe.benchmarks.values():
+    for spec in recipe.enabled_sources():  # incremental: the changed source (the others' hashes are cached)
+        if not only or spec.name == only:
+            upstream.version_of("sources", spec, settings)
+    for spec in recipe.benchmarks.values() if not only else ():
         upstream.version_of("benchmarks", spec, settings)
     return {"seconds": time.perf_counter() - t}
 
