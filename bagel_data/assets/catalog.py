@@ -7,7 +7,7 @@ definitions, so it refreshes after anything it reads changed.
 import dagster as dg  # no "from __future__ import annotations": Dagster inspects the context annotation
 
 from bagel_data import catalog
-from bagel_data.assets.metadata import counts_table
+from bagel_data.assets.metadata import counts_table, table
 from bagel_data.assets.resources import BagelResource
 from bagel_data.locks import write_lock
 from bagel_data.recipe import Recipe
@@ -17,10 +17,9 @@ GROUP = "catalog"
 CATALOG_KEY = dg.AssetKey("duckdb_catalog")
 
 
-def _views_table(statuses: list[catalog.ViewStatus]) -> dg.MetadataValue:
-    lines = ["| view | files | state | pattern |", "|---|---|---|---|"]
-    lines += [f"| {s.name} | {s.files} | {s.state} | `{s.pattern}` |" for s in statuses]
-    return dg.MetadataValue.md("\n".join(lines))
+def _views_table(statuses: list[catalog.ViewStatus]) -> dg.TableMetadataValue:
+    rows = [[s.name, s.files, s.state, s.pattern] for s in statuses]
+    return table(["view", "files", "state", "pattern"], rows, types={"view": "string", "files": "int", "state": "string", "pattern": "string"})
 
 
 def build_defs(recipe: Recipe) -> dg.Definitions:

@@ -31,6 +31,7 @@ BENCHMARK_GROUP = "benchmarks"
 GROUP = "decontamination"
 MATCHES = dg.AssetKey("contamination_matches")
 SUMMARY_KEY = dg.AssetKey("contamination_summary")
+MATCHES_CHECK_DESCRIPTION = "Decontamination report integrity: every match names a benchmark item that the benchmark assets indexed."
 
 
 class EmbedderResource(dg.ConfigurableResource):
@@ -84,6 +85,8 @@ def build_benchmark_asset(spec: BenchmarkSpec) -> dg.AssetsDefinition:
                 "files": dg.MetadataValue.json(files),
                 "preview": preview(views.drop("segments")),
                 "path": dg.MetadataValue.path(str(path)),
+                **bagel.provenance(),
+                "upstream_revision": f"{up.repo}@{up.revision}",
             }
         )
 
@@ -143,7 +146,9 @@ def build_unit_asset(unit: Unit, recipe: Recipe) -> dg.AssetsDefinition:
         owners=["team:data"],
         tags={"bagel/role": "decontamination"},
         metadata={"dagster/column_schema": column_schema(REPORT), "source": unit.source},
-        check_specs=[dg.AssetCheckSpec("matches_point_at_indexed_items", asset=key)],
+        check_specs=[
+            dg.AssetCheckSpec("matches_point_at_indexed_items", asset=key, description=MATCHES_CHECK_DESCRIPTION)
+        ],
     )
     def _unit(context: dg.AssetExecutionContext, bagel: BagelResource, embedder: EmbedderResource):
         settings = bagel.settings()
@@ -188,7 +193,7 @@ def build_matches_asset(recipe: Recipe) -> dg.AssetsDefinition:
         kinds={"polars", "parquet"},
         owners=["team:data"],
         metadata={"dagster/column_schema": column_schema(REPORT)},
-        check_specs=[dg.AssetCheckSpec("matches_point_at_indexed_items", asset=MATCHES)],
+        check_specs=[dg.AssetCheckSpec("matches_point_at_indexed_items", asset=MATCHES, description=MATCHES_CHECK_DESCRIPTION)],
     )
     def _matches(context: dg.AssetExecutionContext, bagel: BagelResource):
         settings = bagel.settings()

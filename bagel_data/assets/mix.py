@@ -3,7 +3,8 @@
 Each asset depends on every enabled source asset and on `contamination_matches` (when the
 recipe enables decontamination), calls `bagel_data.mix.build_product` and reports rows per
 source through each selection step, dedup drops per source pair, rows per source × format,
-length statistics and a preview. Its blocking checks are computed on the staged output before
+length statistics, a preview and one example per prompt format (native tables: the format
+tokens `<s>`, `</s>`, `[INST]`, `<<SYS>>` show as text). Its blocking checks are computed on the staged output before
 it replaces the previous one; a failing output raises and never reaches `output/<product>`.
 A separate blocking check, `live_shards_match_manifest`, re-hashes the shards in place.
 """
@@ -12,7 +13,7 @@ A separate blocking check, `live_shards_match_manifest`, re-hashes the shards in
 import dagster as dg  # no "from __future__ import annotations": Dagster inspects the context annotation
 import polars as pl
 
-from bagel_data.assets.metadata import column_schema, preview
+from bagel_data.assets.metadata import EXAMPLE_CHARS, cell, column_schema, preview, table
 from bagel_data.assets.resources import BagelResource
 from bagel_data.mix import MixCheckError, build_product, check_manifest
 from bagel_data.mix.checks import CHECK_NAMES, shard_files, target_schema
@@ -23,18 +24,22 @@ from bagel_data.storage import Layout
 GROUP = "mix"
 CONTAMINATION_MATCHES = dg.AssetKey("contamination_matches")
 SELECTION_COLUMNS = ("rows_in", "decontaminated", "duplicates_within", "duplicates_cross", "sampled_out", "selected", "cap")
+EXAMPLE_SCAN_ROWS = 2000  # rows of the first (shuffled) shard searched for one example per format
+CHECK_DESCRIPTIONS = {
+    "shards_match_manifest": "Every shard listed in manifest.json exists with its sha256 and row count; no unlisted shard.",
+    "schema": "Every shard has the product's output schema (bagel_data/schema.py).",
+    "no_empty_fields": "No empty or whitespace-only prompt/completion (SFT; text rows have an empty prompt by design) or prompt/chosen/rejected (DPO).",
+    "chosen_differs_from_rejected": "In every DPO pair chosen and rejected differ (ignoring surrounding whitespace).",
+    "unique_id_format": "(id, format) is unique among sources not exempt from dedup, and (id, source, format) overall.",
+    "no_contaminated_rows": (
+        "Decontamination: no shard row is one that contamination_matches flagged (a training row that copies, "
+        "contains or rewords a benchmark test item)."
+    ),
+}
 
 
 def product_key(product: str) -> dg.AssetKey:
     return dg.AssetKey(f"{product}_shards")
-
-
-def _md_table(header: list[str], rows: list[list]) -> dg.MetadataValue:
-    if not rows:
-        return dg.MetadataValue.md("_(none)_")
-    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-    lines += ["| " + " | ".join("" if v is None else str(v) for v in row) + " |" for row in rows]
-    return dg.MetadataValue.md("\n".join(lines))
 
 
 def _metadata(report, layout: Layout) -> dict:
@@ -42,8 +47,9 @@ def _metadata(report, layout: Layout) -> dict:
     selection = manifest["selection"]
     formats = sorted({f for per in manifest["rows_by_source_format"].values() for f in per})
     by_format = [[s, *(per.get(f, 0) for f in formats)] for s, per in manifest["rows_by_source_format"].items()]
+    by_format.sort(key=lambda row: (-sum(row[1:]), row[0]))
     first = shard_files(report.folder)[:1]
-    head = pl.scan_parquet(first).head(5).collect() if first else pl.DataFrame()
+    head = pl.scan_parquet(first).head(EXAMPLE_SCAN_ROWS).collect() if first else pl.from_arrow(target_schema(report.product).empty_table())
     return {
         "dagster/row_count": manifest["rows"],
         "dagster/column_schema": column_schema(target_schema(report.product)),
@@ -55,12 +61,27 @@ def _metadata(report, layout: Layout) -> dict:
         "rows_dropped_dedup": sum(s["duplicates_within"] + s["duplicates_cross"] for s in selection.values()),
         "rows_dropped_sampling": sum(s["sampled_out"] for s in selection.values()),
         "rows_decontaminated": manifest["decontamination"]["rows_removed"],
-        "selection_by_source": _md_table(["source", *SELECTION_COLUMNS], [[n, *(s[c] for c in SELECTION_COLUMNS)] for n, s in selection.items()]),
-        "dedup_drops": _md_table(["dropped", "kept_by", "rows"], [[d["dropped"], d["kept_by"], d["rows"]] for d in manifest["dedup_drops"]]),
-        "rows_by_source_format": _md_table(["source", *formats], by_format),
+        "rows_by_source_format": table(["source", *formats], by_format, types={"source": "string", **{f: "int" for f in formats}}),
+        "examples_by_format": _examples(head),
+        "preview": preview(head.drop("messages", strict=False)),
+        "selection_by_source": table(
+            ["source", *SELECTION_COLUMNS], [[n, *(s[c] for c in SELECTION_COLUMNS)] for n, s in selection.items()],
+            types={"source": "string", **{c: "int" for c in SELECTION_COLUMNS}},
+        ),
+        "dedup_drops": table(
+            ["dropped", "kept_by", "rows"], [[d["dropped"], d["kept_by"], d["rows"]] for d in manifest["dedup_drops"]],
+            types={"dropped": "string", "kept_by": "string", "rows": "int"},
+        ),
         "lengths_chars": dg.MetadataValue.json(manifest["lengths_chars"]),
-        "preview": preview(head),
     }
+
+
+def _examples(shard: pl.DataFrame) -> dg.TableMetadataValue:
+    """The first row of each prompt format in the first shard, its texts cut at EXAMPLE_CHARS."""
+    texts = [c for c in ("prompt", "completion", "chosen", "rejected") if c in shard.columns]
+    firsts = shard.unique("format", keep="first", maintain_order=True).sort("format") if shard.height else shard
+    rows = [[r["format"], r["source"], *(cell(r[c], EXAMPLE_CHARS) for c in texts)] for r in firsts.iter_rows(named=True)]
+    return table(["format", "source", *texts], rows, types={c: "string" for c in ("format", "source", *texts)})
 
 
 def build_product_asset(product: str, recipe: Recipe) -> dg.AssetsDefinition:
@@ -82,7 +103,7 @@ def build_product_asset(product: str, recipe: Recipe) -> dg.AssetsDefinition:
         kinds={"polars", "parquet"},
         owners=["team:data"],
         tags={"bagel/role": "output"},
-        check_specs=[dg.AssetCheckSpec(name, asset=key, blocking=True) for name in CHECK_NAMES[product]],
+        check_specs=[dg.AssetCheckSpec(name, asset=key, blocking=True, description=CHECK_DESCRIPTIONS[name]) for name in CHECK_NAMES[product]],
     )
     def _shards(context: dg.AssetExecutionContext, bagel: BagelResource):
         layout = Layout(bagel.settings().home)

@@ -8,9 +8,10 @@
 - `bagel_automation` sensor evaluating declarative automation (running by default).
 - `wire(defs, recipe)`: applied to the merged Definitions, adds what other domains' assets do not
   declare themselves: each source/benchmark asset depends on its upstream observable; every
-  materializable asset gets `AutomationCondition.eager()` (unless it set its own), so a new
-  upstream version re-materializes that one source/benchmark and what depends on it, nothing else;
-  `duckdb_catalog` depends on every other materializable asset.
+  materializable asset gets `data_change_eager()` (unless it set its own), so a new upstream
+  version re-materializes that one source/benchmark and what depends on it, nothing else, and a
+  re-materialization whose data version did not change (a source's is the hash of what it wrote)
+  requests nothing downstream; `duckdb_catalog` depends on every other materializable asset.
 """
 
 import os
@@ -181,9 +182,19 @@ def upstream_deps(recipe: Recipe) -> dict[dg.AssetKey, list[dg.AssetKey]]:
     return deps
 
 
+def data_change_eager() -> dg.AutomationCondition:
+    """`AutomationCondition.eager()`, except that a dependency counts as updated only when its
+    data version changed (Dagster's eager reacts to every new materialization of a dependency)."""
+    changed = (
+        dg.AutomationCondition.data_version_changed() & ~dg.AutomationCondition.executed_with_root_target()
+    ).with_label("data_version_changed_without_root")
+    deps_changed = dg.AutomationCondition.any_deps_match(changed | dg.AutomationCondition.will_be_requested()).with_label("any_deps_changed")
+    return dg.AutomationCondition.eager().replace("any_deps_updated", deps_changed).with_label("eager_on_data_change")
+
+
 def catalog_condition() -> dg.AutomationCondition:
-    """Eager, but refresh even while some output is still missing (the views skip those)."""
-    return dg.AutomationCondition.eager().without(~dg.AutomationCondition.any_deps_missing()).with_label("eager_allow_missing")
+    """Eager on data change, but refresh even while some output is still missing (the views skip those)."""
+    return data_change_eager().without(~dg.AutomationCondition.any_deps_missing()).with_label("eager_allow_missing")
 
 
 def _fix_input_keys(assets_def: dg.AssetsDefinition) -> dg.AssetsDefinition:
@@ -209,7 +220,7 @@ def wire(defs: dg.Definitions, recipe: Recipe) -> dg.Definitions:
     def _wire(spec: dg.AssetSpec) -> dg.AssetSpec:
         have = {d.asset_key for d in spec.deps}
         new_deps = [k for k in extra_deps.get(spec.key, []) if k not in have]
-        condition = spec.automation_condition or (catalog_condition() if spec.key == CATALOG_KEY else dg.AutomationCondition.eager())
+        condition = spec.automation_condition or (catalog_condition() if spec.key == CATALOG_KEY else data_change_eager())
         spec = spec.replace_attributes(automation_condition=condition)
         return spec.merge_attributes(deps=new_deps) if new_deps else spec
 

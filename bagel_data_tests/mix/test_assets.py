@@ -35,7 +35,8 @@ def test_assets_materialize_with_checks_and_metadata(home):
     meta = {e.asset_key.path[0]: e.materialization.metadata for e in result.get_asset_materialization_events()}
     assert meta["sft_shards"]["dagster/row_count"].value == 12 * 4
     assert meta["dpo_shards"]["dagster/row_count"].value == 6 * 4
-    assert "| chat | 12 |" in meta["sft_shards"]["selection_by_source"].value
+    selection = {r.data["source"]: r.data for r in meta["sft_shards"]["selection_by_source"].records}
+    assert selection["chat"]["selected"] == 12
     checks = {(e.asset_key.path[0], e.check_name): e.passed for e in result.get_asset_check_evaluations()}
     assert checks[("dpo_shards", "chosen_differs_from_rejected")] and checks[("sft_shards", "live_shards_match_manifest")]
     assert len(checks) == 5 + 6 + 2 and all(checks.values())
