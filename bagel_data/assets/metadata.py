@@ -16,7 +16,7 @@ import pyarrow as pa
 
 PREVIEW_ROWS = 5
 PREVIEW_CHARS = 120
-EXAMPLE_CHARS = 600
+EXAMPLE_CHARS = 400
 
 
 def column_schema(schema: pa.Schema) -> dg.TableSchema:
@@ -24,7 +24,10 @@ def column_schema(schema: pa.Schema) -> dg.TableSchema:
 
 
 def cell(value, limit: int = PREVIEW_CHARS) -> str:
-    """One preview cell as plain text: newlines as ⏎, cut to `limit` characters."""
+    """One preview cell as plain text: newlines as ⏎, a conversation as "role: text" turns,
+    cut to `limit` characters."""
+    if isinstance(value, list) and value and all(isinstance(t, dict) and "role" in t for t in value):
+        value = " ⏎ ".join(f"{t['role']}: {t.get('content', '')}" for t in value)
     text = "" if value is None else str(value)
     text = text.replace("\n", "⏎")
     return text if len(text) <= limit else text[: limit - 1] + "…"
