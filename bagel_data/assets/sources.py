@@ -16,7 +16,7 @@ import polars as pl
 import pyarrow.parquet as pq
 
 from bagel_data import schema, upstream
-from bagel_data.assets.metadata import column_schema, counts_table, preview, table
+from bagel_data.assets.metadata import PREVIEW_ROWS, column_schema, counts_table, preview, table
 from bagel_data.assets.resources import BagelResource
 from bagel_data.recipe import Recipe, SourceSpec
 from bagel_data.sources import build_source, converter_module
@@ -73,7 +73,7 @@ def build_source_asset(spec: SourceSpec, recipe: Recipe) -> dg.AssetsDefinition:
                 **{f"rows_{part}": n for part, n in result.rows_out.items()},
                 "rows_dropped": sum(result.dropped.values()),
                 "dropped_by_reason": counts_table(result.dropped),
-                "preview": preview(result.tables[main_part].drop_columns(["dataset", "revision"])),
+                "preview": preview(_preview_frame(result.tables[main_part])),
                 "path": dg.MetadataValue.path(str(Layout(settings.home).normalized(spec.name, main_part).parent)),
                 **bagel.provenance(),
                 **_revisions(spec, settings),
@@ -102,6 +102,15 @@ def _revisions(spec: SourceSpec, settings) -> dict:
         rows = [[n, up.repo, up.config or "", up.split, up.revision] for n, up in inputs.items()]
         out["upstream_inputs"] = table(["input", "repo", "config", "split", "revision"], rows)
     return out
+
+
+def _preview_frame(table) -> pl.DataFrame:
+    """The preview's columns: content first, row_key last, no provenance repeated on every row,
+    no column empty in all the previewed rows."""
+    frame = pl.from_arrow(table).head(PREVIEW_ROWS).drop("source", "dataset", "revision", strict=False)
+    keep = [c for c in frame.columns if frame[c].null_count() < frame.height or c == "id"]
+    order = ["id", *(c for c in keep if c not in ("id", "row_key")), *(["row_key"] if "row_key" in keep else [])]
+    return frame.select(order)
 
 
 def _check_parts(name: str, bagel: BagelResource) -> dg.AssetCheckResult:
