@@ -62,7 +62,7 @@ def _metadata(report, layout: Layout) -> dict:
         "rows_dropped_sampling": sum(s["sampled_out"] for s in selection.values()),
         "rows_decontaminated": manifest["decontamination"]["rows_removed"],
         "rows_by_source_format": table(["source", *formats], by_format, types={"source": "string", **{f: "int" for f in formats}}),
-        "examples_by_format": _examples(head),
+        "examples_by_format": _examples(head),  # the shortest prompt of each format
         "preview": preview(head.drop("messages", strict=False)),
         "selection_by_source": table(
             ["source", *SELECTION_COLUMNS], [[n, *(s[c] for c in SELECTION_COLUMNS)] for n, s in selection.items()],
@@ -77,9 +77,11 @@ def _metadata(report, layout: Layout) -> dict:
 
 
 def _examples(shard: pl.DataFrame) -> dg.TableMetadataValue:
-    """The first row of each prompt format in the first shard, its texts cut at EXAMPLE_CHARS."""
+    """One row of each prompt format from the start of the first shard, the one with the shortest
+    prompt (so the whole template usually fits), its texts cut at EXAMPLE_CHARS."""
     texts = [c for c in ("prompt", "completion", "chosen", "rejected") if c in shard.columns]
-    firsts = shard.unique("format", keep="first", maintain_order=True).sort("format") if shard.height else shard
+    by_length = shard.with_row_index("_i").sort(pl.col("prompt").str.len_chars(), "_i")
+    firsts = by_length.unique("format", keep="first", maintain_order=True).sort("format") if shard.height else shard
     rows = [[r["format"], r["source"], *(cell(r[c], EXAMPLE_CHARS) for c in texts)] for r in firsts.iter_rows(named=True)]
     return table(["format", "source", *texts], rows, types={c: "string" for c in ("format", "source", *texts)})
 
