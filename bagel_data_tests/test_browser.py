@@ -143,14 +143,26 @@ def page(ui, playwright_api):
         browser.close()
 
 
-def _materialize_from_asset_page(page, base: str, path: str) -> None:
+def _materialize_from_asset_page(page, base: str, path: str, done_key: str) -> None:
+    """Click Materialize on the asset's page, then reload until the materialization's own metadata
+    (`done_key`) shows: the status panel changes as soon as the run starts, the metadata panel
+    only after a reload."""
     from playwright.sync_api import expect
 
     page.goto(f"{base}/assets/{path}")
     expect(page.get_by_text("Never materialized")).to_be_visible(timeout=STARTUP_S * 1000)
     page.locator("button", has_text=re.compile(r"^\s*Materialize\s*$")).first.click()
     expect(page.get_by_text("Never materialized")).to_have_count(0, timeout=RUN_S * 1000)
-    page.reload()  # the metadata panel shows the new materialization after a reload
+    deadline = time.monotonic() + RUN_S
+    while True:
+        page.wait_for_timeout(3000)
+        page.reload()
+        try:
+            expect(_metadata_row(page, done_key)).to_be_visible(timeout=15_000)
+            return
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{path}: no materialization after {RUN_S} s; the page says:\n{page.inner_text('body')[:1500]}") from None
 
 
 def _screenshot(page, name: str, top=None) -> None:
@@ -174,20 +186,20 @@ def test_materialize_a_source_and_the_sft_shards_from_the_ui(ui, page):
     from playwright.sync_api import expect
 
     base = ui["base"]
-    _materialize_from_asset_page(page, base, "sources/ai2_arc")
+    _materialize_from_asset_page(page, base, "sources/ai2_arc", "rows_in")
     home = ui["root"] / "home"
     source_rows = sum(pq.read_metadata(home / "normalized" / "ai2_arc" / f"{p}.parquet").num_rows for p in ("instructions", "preferences", "texts"))
     assert source_rows > 0
-    expect(page.get_by_text("Row count", exact=True).locator("xpath=..")).to_contain_text(re.compile(rf"\b{source_rows}\b"))  # the status panel
+    expect(page.get_by_text("Row count", exact=True).locator("xpath=..")).to_contain_text(re.compile(rf"(?<!\d){source_rows}(?!\d)"))  # the status panel
     dropped = _metadata_row(page, "dropped_by_reason")
     expect(dropped).to_contain_text("malformed")  # a native table, inline
     expect(_metadata_row(page, "mode")).to_contain_text("samples")
     expect(_metadata_row(page, "upstream_revision")).to_contain_text("allenai/ai2_arc@")
     _screenshot(page, "ui-source.png", _metadata_row(page, "rows_dropped"))
 
-    _materialize_from_asset_page(page, base, "sft_shards")
+    _materialize_from_asset_page(page, base, "sft_shards", "rows_by_source_format")
     shard_rows = json.loads((home / "output" / "sft" / "manifest.json").read_text())["rows"]
-    expect(page.get_by_text("Row count", exact=True).locator("xpath=..")).to_contain_text(re.compile(rf"\b{shard_rows}\b"))
+    expect(page.get_by_text("Row count", exact=True).locator("xpath=..")).to_contain_text(re.compile(rf"(?<!\d){shard_rows}(?!\d)"))
     by_format = _metadata_row(page, "rows_by_source_format")
     for header in ("source", "alpaca", "chatml", "llama2", "vicuna"):
         expect(by_format.locator("th", has_text=re.compile(rf"^{header}$"))).to_be_visible()
