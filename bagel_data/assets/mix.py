@@ -29,7 +29,7 @@ CHECK_DESCRIPTIONS = {
     "shards_match_manifest": "Every shard listed in manifest.json exists with its sha256 and row count; no unlisted shard.",
     "schema": "Every shard has the product's output schema (bagel_data/schema.py).",
     "no_empty_fields": "No empty or whitespace-only prompt/completion (SFT; text rows have an empty prompt by design) or prompt/chosen/rejected (DPO).",
-    "chosen_differs_from_rejected": "In every DPO pair chosen and rejected differ (ignoring surrounding whitespace).",
+    "chosen_differs_from_rejected": "In every DPO pair chosen and rejected differ (compared exactly, as the original: answers differing only in whitespace are a pair).",
     "unique_id_format": "(id, format) is unique among sources not exempt from dedup, and (id, source, format) overall.",
     "no_contaminated_rows": (
         "Decontamination: no shard row is one that contamination_matches flagged (a training row that copies, "
