@@ -29,7 +29,7 @@ import duckdb
 import pyarrow as pa
 
 from bagel_data import schema
-from bagel_data.decontam.report import REPORT
+from bagel_data.decontam.report import REPORT, REVIEW
 from bagel_data.mix.select import RULES
 from bagel_data.settings import PROJECT_ROOT
 
@@ -71,6 +71,8 @@ VIEWS = (
          "normalized benchmark rows (decontamination targets)"),
     View("contamination_matches", "decontam/matches.parquet", "parquet", CONTAMINATION_MATCHES, None, False,
          "training rows matched to a benchmark row"),
+    View("contamination_review", "decontam/review.parquet", "parquet", REVIEW, None, False,
+         "borderline training row / benchmark item pairs for a person (or the judge) to decide"),
     View("contamination_summary", "decontam/summary.parquet", "parquet", None, None, False,
          "contamination counts per source and benchmark"),
     View("sft", "output/sft/part-*.parquet", "parquet", schema.SFT_OUTPUT, "shard", False, "the SFT mix shards"),

@@ -271,7 +271,11 @@ BENCHMARK = Fields(
     nullable=False,
 )
 
-RULE = Fields({"cosine": Fraction(), "lexical": Fraction(), "length_ratio": Fraction(), "static": Fraction(nullable=True)}, required=("cosine",), nullable=False)
+_NAMES = ListOf(Text(nonempty=True), nullable=True)  # benchmark names
+RULE = Fields(
+    {"cosine": Fraction(), "lexical": Fraction(), "length_ratio": Fraction(), "static": Fraction(nullable=True), "answer": Fraction(), "benchmarks": _NAMES, "exclude": _NAMES},
+    required=("cosine",), nullable=False,
+)
 
 DECONTAMINATION = Fields(  # bagel_data/decontam/config.py
     {
@@ -292,8 +296,16 @@ DECONTAMINATION = Fields(  # bagel_data/decontam/config.py
                 "top_k": Positive(),
                 "embed": Text(choices=("candidates", "all")),
                 "prefilter": Fraction(),
+                "pair_static": Fraction(),
                 "rules": ListOf(RULE, nullable=True),
+                "answer_veto": Fields({"below": Fraction(), "benchmarks": _NAMES}),
+                "question_cosine": Fraction(),
             }
+        ),
+        "review": Fields({"enabled": Bool(), "cosine_band": Fraction(), "lexical_band": Fraction(), "answer_band": Fraction()}),
+        "judge": Fields(  # bagel_data/decontam/judge.py
+            {"enabled": Bool(), "endpoint": Text(nonempty=True, nullable=True), "model": Text(nonempty=True, nullable=True), "api_key_env": Text(nonempty=True, nullable=True),
+             "timeout_s": Num(lo=0), "max_pairs": Positive(), "workers": Positive()}
         ),
     }
 )

@@ -9,6 +9,13 @@ train_s/test, OpenBookQA, BoolQ, PIQA, Belebele, Spider, Orca DPO, Natural Instr
 and GSM8K-style word problems written here. Every choice is a coin (seeded blake2b), so reruns
 give the same cases.
 
+`decontamination_hand.jsonl` (next to this file) is the hand-written quality set: heavy
+paraphrases of real items (other words and order, same task and answer: kind `hand_heavy`) and
+hard negatives (same topic or template, another task: set `hand_negative`), each naming its item
+by benchmark and item id; only the written text is stored, never the item. Its `split` is `tune`
+or `heldout`; thresholds are tuned on `tune` only (`--split tune`), the held-out figures are
+printed beside them.
+
     .venv/bin/python benchmarks/decontamination_eval.py            # shipped recipe thresholds
     .venv/bin/python benchmarks/decontamination_eval.py --sweep    # score distributions for tuning
     .venv/bin/python benchmarks/decontamination_eval.py --scale 1000000   # timing on N synthetic rows
@@ -18,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import re
 import sys
@@ -46,6 +54,7 @@ from bagel_data_tests.helpers import REALDATA  # noqa: E402
 
 SEED = 7
 MC = ("arc_challenge", "mmlu")
+HAND_SET = Path(__file__).with_name("decontamination_hand.jsonl")
 
 # ---- variant makers ------------------------------------------------------------------------
 
@@ -271,7 +280,13 @@ def items(views: pl.DataFrame) -> pl.DataFrame:
     return main.sort(["benchmark", "item_id"])
 
 
-def positives(views: pl.DataFrame, per_benchmark: int) -> pl.DataFrame:
+def hand_set(split: str = "all") -> pl.DataFrame:
+    """The hand-written set (benchmark, item_id, label, split, text), optionally one split."""
+    rows = pl.read_ndjson(HAND_SET, schema={"benchmark": pl.String, "item_id": pl.String, "label": pl.String, "split": pl.String, "text": pl.String})
+    return rows if split == "all" else rows.filter(pl.col("split") == split)
+
+
+def positives(views: pl.DataFrame, per_benchmark: int, split: str = "all") -> pl.DataFrame:
     rows = []
     for bench, group in items(views).group_by("benchmark", maintain_order=True):
         keys = group["item_id"].to_list()
@@ -289,6 +304,8 @@ def positives(views: pl.DataFrame, per_benchmark: int) -> pl.DataFrame:
             rows.append({**base, "kind": "paraphrase_heavy", "text": reword_heavy(text, key)})
     rows += [{"benchmark": b, "item_id": k, "kind": "paraphrase_hand", "text": t} for b, k, t in HAND]
     rows += [{"benchmark": b, "item_id": k, "kind": "paraphrase_hand_heavy", "text": t} for b, k, t in HAND_HEAVY]
+    hand = hand_set(split).filter(pl.col("label") == "paraphrase")
+    rows += [{"benchmark": r["benchmark"], "item_id": r["item_id"], "kind": f"hand_heavy_{r['split']}", "text": r["text"]} for r in hand.iter_rows(named=True)]
     out = pl.DataFrame(rows)
     exact = out.filter(pl.col("kind") == "exact").select("benchmark", "item_id", pl.col("text").alias("orig"))
     unchanged = pl.col("kind").str.starts_with("paraphrase") & (pl.col("text") == pl.col("orig"))  # rewording found nothing to change
@@ -335,7 +352,7 @@ def _sample(texts: list[str], count: int, salt: str) -> list[str]:
     return [texts[i] for i in sorted(order.tolist())]
 
 
-def negatives(realdata: Path, per_set: int) -> pl.DataFrame:
+def negatives(realdata: Path, per_set: int, split: str = "all") -> pl.DataFrame:
     sets: dict[str, list[str]] = {}
     dev = mmlu_rows(realdata, "dev")
     sets["mmlu_dev"] = [lettered(r["question"], r["choices"]) for r in dev] + [r["question"] for r in dev]
@@ -363,6 +380,8 @@ def negatives(realdata: Path, per_set: int) -> pl.DataFrame:
         sets["emobank"] = ["Please assign a Valence-Arousal-Dominance (VAD) score in JSON format to the following message:\n" + r["text"] for r in csv.DictReader(fh)]
     sets["gsm8k_style"] = gsm8k_style(per_set)
     rows = [{"set": name, "text": t} for name, texts in sets.items() for t in _sample(texts, per_set, name)]
+    hand = hand_set(split).filter(pl.col("label") == "negative")
+    rows += [{"set": f"hand_negative_{r['split']}", "text": r["text"]} for r in hand.iter_rows(named=True)]
     return pl.DataFrame(rows)
 
 
@@ -379,6 +398,8 @@ def drop_leaks(neg: pl.DataFrame, views: pl.DataFrame) -> tuple[pl.DataFrame, pl
     norms = views.select(normalized(pl.col("text")).alias("n"))["n"].unique().implode()
     same = neg.with_row_index("i").filter(normalized(pl.col("text")).is_in(norms))["i"].cast(pl.Int64)
     leak = pl.concat([long_runs, same]).unique()
+    hand = neg.with_row_index("i").filter(pl.col("set").str.starts_with("hand_"))["i"].cast(pl.Int64)
+    leak = leak.filter(~leak.is_in(hand.implode()))  # written as hard negatives on purpose (a DROP passage with another question)
     flagged = neg.with_row_index("i").with_columns(pl.col("i").cast(pl.Int64).is_in(leak.implode()).alias("leak"))
     return flagged.filter(~pl.col("leak")).drop("i", "leak"), flagged.filter(pl.col("leak")).drop("i", "leak")
 
@@ -407,10 +428,17 @@ def evaluate(detector: Detector, pos: pl.DataFrame, neg: pl.DataFrame) -> dict:
     tp_rows = pos_flags["row"].n_unique()
     recall = pos_hit.group_by("kind").agg(pl.len().alias("cases"), pl.col("method").is_not_null().mean().alias("recall")).sort("kind")
     per_bench = pos_hit.group_by("benchmark").agg(pl.len().alias("cases"), pl.col("method").is_not_null().mean().alias("recall")).sort("benchmark")
+    by_bench_kind = pos_hit.with_columns(pl.col("method").is_not_null().alias("hit")).pivot(
+        on="kind", index="benchmark", values="hit", aggregate_function=pl.element().mean().round(3), sort_columns=True
+    ).sort("benchmark")
+    neg_flagged = neg.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64).is_in(neg_flags["row"].implode()).alias("fp"))
+    by_set = neg_flagged.group_by("set").agg(pl.len().alias("cases"), pl.col("fp").sum().alias("flagged")).sort("set")
     fp = neg.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64)).join(neg_flags, on="row")
     return {
         "recall_by_kind": recall,
         "recall_by_benchmark": per_bench,
+        "recall_by_benchmark_kind": by_bench_kind,
+        "negatives_by_set": by_set,
         "precision": tp_rows / max(tp_rows + fp_rows, 1),
         "false_positive_rate": fp_rows / max(neg.height, 1),
         "right_item": right / max(tp_rows, 1),
@@ -441,22 +469,45 @@ def synthetic_rows(count: int, realdata: Path, pos: pl.DataFrame, neg_pool: pl.D
     return pl.DataFrame({"text": texts, "planted": [False] * (texts.len() - planted.len()) + [True] * planted.len()})
 
 
-def scale(detector: Detector, embedder: Embedder, rows: pl.DataFrame, cache: Path) -> None:
+# the rules shipped before the hand-written set (issue 12): the baseline of --scale --compare
+PREVIOUS_RULES = [{"cosine": 0.92, "lexical": 0.35, "length_ratio": 0.5, "static": 0.9}, {"cosine": 0.88, "lexical": 0.5, "length_ratio": 0.5},
+                  {"cosine": 0.85, "lexical": 0.8, "length_ratio": 0.5}]
+
+
+class StaticEmbedder(Embedder):
+    """Stand-in for a --dry scale run: token-mean vectors instead of the transformer, so every
+    stage but the model pass is timed and the rows the model would embed are counted."""
+
+    def embed(self, texts):
+        from bagel_data.decontam.embed import EmbedStats
+
+        texts = texts.to_list() if isinstance(texts, pl.Series) else list(texts)
+        self.last = EmbedStats(texts=len(texts), encoded=len(texts))
+        self.stats.add(self.last)
+        return self.static_vectors(texts) if texts else np.zeros((0, 384), dtype=np.float32)
+
+
+def scale(detector: Detector, embedder: Embedder, rows: pl.DataFrame, cache: Path, label: str = "", dry: bool = False) -> None:
     """Time detection twice: with a cache that holds only the benchmark views' vectors (every
-    training row is new), then again (every row cached)."""
-    embedder = Embedder(embedder.model, cache_root=cache, device=embedder.device, batch_size=embedder.batch_size, max_seq_length=embedder.max_seq_length)
-    embedder._store(text_keys(detector.views["text"].to_list()), detector.vectors)
+    training row is new), then again (every row cached). `dry`: no transformer (StaticEmbedder)."""
+    kind = StaticEmbedder if dry else Embedder
+    embedder = kind(embedder.model, cache_root=None if dry else cache, device=embedder.device, batch_size=embedder.batch_size, max_seq_length=embedder.max_seq_length)
+    known = sorted(detector._view_vectors)
+    if known and not dry:
+        embedder._store(text_keys(detector.views["text"].gather(known).to_list()), np.stack([detector._view_vectors[v] for v in known]))
     detector.embedder = embedder
-    for attempt in ("first run (training rows not cached)", "second run (embedding cache warm)"):
+    detector._view_vectors = {}
+    for attempt in ("first run (training rows not cached)", "second run (embedding cache warm)")[: 1 if dry else 2]:
         detector.stats = type(detector.stats)()
         embedder.stats = type(embedder.stats)()
         started = time.perf_counter()
         found = detector.detect(rows["text"])
         seconds = time.perf_counter() - started
         flagged = rows.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64)).join(found.select("row").unique(), on="row")
-        print(f"{attempt}: {rows.height} rows in {seconds:.1f}s ({rows.height / seconds:.0f} rows/s); stages {detector.stats.seconds}; "
-              f"embedded {detector.stats.embedded} rows; embedding {embedder.stats.as_dict()}; "
-              f"flagged {flagged.height} (planted {flagged['planted'].sum()} of {rows['planted'].sum()})")
+        print(f"{label}{attempt}{' (dry: no transformer)' if dry else ''}: {rows.height} rows in {seconds:.1f}s ({rows.height / seconds:.0f} rows/s); "
+              f"stages { {k: round(v, 1) for k, v in detector.stats.seconds.items()} }; embedded {detector.stats.embedded} rows "
+              f"(+ {len(detector._view_vectors)} views); embedding {embedder.stats.as_dict()}; "
+              f"flagged {flagged.height} (planted {flagged['planted'].sum()} of {rows['planted'].sum()}); review rows {detector.take_near()['row'].n_unique()}", flush=True)
 
 
 def baselines(detector: Detector, embedder: Embedder, pos: pl.DataFrame, neg: pl.DataFrame) -> None:
@@ -491,6 +542,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=8, help="misses and false positives to print")
     parser.add_argument("--scale", type=int, default=0, help="time detection on this many synthetic training rows instead")
     parser.add_argument("--baselines", action="store_true", help="also print single-signal baselines (the original rule, plain cosine)")
+    parser.add_argument("--compare", action="store_true", help="with --scale: also time the previous rules in the same run (the baseline)")
+    parser.add_argument("--dry", action="store_true", help="with --scale: no transformer pass (static vectors); times the other stages and counts the rows it would embed")
+    parser.add_argument("--split", choices=["all", "tune", "heldout"], default="all", help="which part of the hand-written set to use (tune thresholds on 'tune' only)")
     args = parser.parse_args(argv)
     if not args.realdata.is_dir():
         print(f"real data not found at {args.realdata}")
@@ -499,7 +553,7 @@ def main(argv: list[str] | None = None) -> int:
     config = DecontamConfig.from_section(recipe.decontamination)
     with tempfile.TemporaryDirectory() as tmp:
         views = load_views(args.realdata, Path(tmp), recipe)
-    pos, neg = positives(views, args.per_benchmark), negatives(args.realdata, args.per_negative_set)
+    pos, neg = positives(views, args.per_benchmark, args.split), negatives(args.realdata, args.per_negative_set, args.split)
     neg, leaks = drop_leaks(neg, views)
     print(f"views {views.height}  positives {pos.height}  negatives {neg.height} (set aside as benchmark copies: {leaks.group_by('set').len().sort('set').rows()})")
     embedder = Embedder(config.model, cache_root=Layout(args.home).cache_dir, device=config.device, batch_size=config.batch_size, max_seq_length=config.max_seq_length)
@@ -510,8 +564,15 @@ def main(argv: list[str] | None = None) -> int:
         return sweep(detector, pos, neg)
     if args.scale:
         rows = synthetic_rows(args.scale, args.realdata, pos, negatives(args.realdata, 100_000))
-        with tempfile.TemporaryDirectory() as cache:
-            scale(detector, embedder, rows, Path(cache))
+        configs = [("shipped rules: ", detector)]
+        if args.compare:  # the previous rules in the same run, as the baseline (the machine is shared: compare ratios)
+            previous = DecontamConfig.from_section({**recipe.decontamination, "embedding": {**recipe.decontamination["embedding"], "rules": PREVIOUS_RULES},
+                                                    "review": {"enabled": False}})
+            previous = dataclasses.replace(previous, answer_veto=0.0, veto_benchmarks=(), question_cosine=0.0)
+            configs.insert(0, ("previous rules (baseline): ", Detector(views, previous, embedder)))
+        for label, det in configs:
+            with tempfile.TemporaryDirectory() as cache:
+                scale(det, embedder, rows, Path(cache), label, dry=args.dry)
         return 0
     if args.baselines:
         baselines(detector, embedder, pos, neg)
@@ -519,6 +580,8 @@ def main(argv: list[str] | None = None) -> int:
     with pl.Config(tbl_rows=40, fmt_str_lengths=160, tbl_width_chars=220):
         print(result["recall_by_kind"])
         print(result["recall_by_benchmark"])
+        print(result["recall_by_benchmark_kind"])
+        print(result["negatives_by_set"])
         print(result["methods"])
         print(f"precision {result['precision']:.4f}  false-positive rate {result['false_positive_rate']:.4f} ({result['false_positives']['row'].n_unique()} of {neg.height})"
               f"  right item {result['right_item']:.4f}  detect {result['rows_per_second']:.0f} rows/s  embedding {embedder.last.as_dict()}")

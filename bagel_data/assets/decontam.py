@@ -200,6 +200,7 @@ def build_matches_asset(recipe: Recipe) -> dg.AssetsDefinition:
         layout = Layout(settings.home)
         names = [u.name for u in all_units]
         report, path = union_outputs(layout, names, "matches")
+        review, _ = union_outputs(layout, names, "review")  # decontam/review.parquet: the catalog's contamination_review
         stats = read_unit_stats(layout, names)
         views = benchmark_views(recipe, settings, from_layout=True)
         by_pair = report.group_by("benchmark", "method").len()
@@ -212,6 +213,7 @@ def build_matches_asset(recipe: Recipe) -> dg.AssetsDefinition:
                 "rows_checked": summed["rows_checked"],
                 "contaminated_rows": summed["contaminated_rows"],
                 "units": len(names),
+                "review_pairs": review.height,
                 "by_benchmark_method": counts_table({f"{b} / {m}": n for b, m, n in by_pair.iter_rows()}, key="benchmark / method"),
                 "stats": dg.MetadataValue.json(summed),
                 "seconds_by_unit": dg.MetadataValue.json({s["unit"]: s.get("seconds", 0.0) for s in stats}),

@@ -7,7 +7,10 @@
       ngram: {n: 13, min_tokens: 4, max_df: 0.01, threshold: 0.5}
       embedding: {model: null, batch_size: 64, max_seq_length: 256, device: auto, top_k: 10,
                   embed: candidates, prefilter: 0.8,
-                  rules: [{cosine: 0.92, lexical: 0.35, length_ratio: 0.5, static: 0.9}, ...]}
+                  rules: [{cosine: 0.92, lexical: 0.35, length_ratio: 0.5, static: 0.9},
+                          {cosine: 0.75, lexical: 0.2, answer: 0.8, benchmarks: [gsm8k]}, ...]}
+      review: {cosine_band: 0.05, lexical_band: 0.15, answer_band: 0.2}   # near misses go to contamination_review
+      judge: {enabled: false, endpoint: ..., model: ...}                  # see judge.py
 """
 
 from __future__ import annotations
@@ -15,17 +18,62 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bagel_data.decontam.judge import JudgeConfig
+
 
 @dataclass(frozen=True)
 class Rule:
     """An embedding match: cosine >= `cosine`, rare-word overlap >= `lexical`, and shorter/longer
     text length (chars) >= `length_ratio` (0 = no length guard). `static`: the cosine of cheap
-    token-mean vectors a pair needs before the model embeds the row at all (None: `prefilter`)."""
+    token-mean vectors a pair needs before the model embeds the row at all (None: `prefilter`).
+    `answer`: the share of the item's answer keys (numbers, defined names; answers.py) the row
+    holds (0 = not needed). `benchmarks`: the rule holds for these benchmarks' items only
+    (None = all); `exclude`: never for these."""
 
     cosine: float
     lexical: float = 0.0
     length_ratio: float = 0.0
     static: float | None = None
+    answer: float = 0.0
+    benchmarks: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+
+    @classmethod
+    def from_dict(cls, r: dict[str, Any]) -> "Rule":
+        unknown = set(r) - {"cosine", "lexical", "length_ratio", "static", "answer", "benchmarks", "exclude"}
+        if unknown:
+            raise ValueError(f"decontamination.embedding.rules: unknown keys {sorted(unknown)}")
+        benchmarks = r.get("benchmarks")
+        return cls(
+            float(r["cosine"]), float(r.get("lexical", 0.0)), float(r.get("length_ratio", 0.0)),
+            None if r.get("static") is None else float(r["static"]), float(r.get("answer", 0.0)),
+            None if benchmarks is None else _names(benchmarks), _names(r.get("exclude") or ()),
+        )
+
+    def relaxed(self, review: "Review") -> "Rule":
+        """The band below this rule whose pairs go to review."""
+        return Rule(self.cosine - review.cosine_band, max(self.lexical - review.lexical_band, 0.0), self.length_ratio, self.static,
+                    max(self.answer - review.answer_band, 0.0) if self.answer > 0 else 0.0, self.benchmarks, self.exclude)
+
+
+def _names(value: Any) -> tuple[str, ...]:
+    return tuple(str(b) for b in ([value] if isinstance(value, str) else value))
+
+
+@dataclass(frozen=True)
+class Review:
+    """Pairs within these bands below a rule (and failing every rule) are borderline: they go to
+    the `contamination_review` table, not out of the mix. `enabled: false` keeps none."""
+
+    enabled: bool = True
+    cosine_band: float = 0.05
+    lexical_band: float = 0.15
+    answer_band: float = 0.2
+
+    @classmethod
+    def from_section(cls, section: dict[str, Any] | None) -> "Review":
+        section, base = dict(section or {}), cls()
+        return cls(bool(section.get("enabled", True)), *(float(section.get(k, getattr(base, k))) for k in ("cosine_band", "lexical_band", "answer_band")))
 
 
 @dataclass(frozen=True)
@@ -46,12 +94,25 @@ class DecontamConfig:
     top_k: int = 10
     embed: str = "candidates"  # candidates: only rows sharing enough rare words with a view; all
     prefilter: float = 0.8  # candidates also need this cosine of static (token-mean) vectors with the view; 0 = off
+    pair_static: float = 0.75  # of an embedded row, the pairs scored by the model need this static cosine (the views it embeds)
     rules: tuple[Rule, ...] = field(default_factory=lambda: (Rule(0.92, 0.35, 0.5, 0.9), Rule(0.88, 0.50, 0.5), Rule(0.85, 0.80, 0.5)))
     batch_rows: int = 50_000
+    answer_veto: float = 0.0  # items of `veto_benchmarks` with answer keys never match a row holding less of them
+    veto_benchmarks: tuple[str, ...] = ()
+    question_cosine: float = 0.0  # passage + question items also need a row sentence this close to the question (0 = off)
+    review: Review = field(default_factory=Review)
+    judge: JudgeConfig = field(default_factory=JudgeConfig)
 
     @property
     def lexical_floor(self) -> float:
-        return min((r.lexical for r in self.rules), default=1.0)
+        """Rare-word overlap the candidate stage needs for rules without answer keys (those
+        find their candidates through the key index)."""
+        return min((r.lexical for r in self.rules if r.answer <= 0), default=1.0)
+
+    @property
+    def answer_floor(self) -> float | None:
+        """Smallest answer-key share a rule needs (None: no rule uses answer keys)."""
+        return min((r.answer for r in self.rules if r.answer > 0), default=None)
 
     @property
     def embed_all(self) -> bool:
@@ -62,10 +123,7 @@ class DecontamConfig:
         section = dict(section or {})
         ngram, emb = (dict(section.get(k) or {}) for k in ("ngram", "embedding"))
         base = cls()
-        rules = tuple(
-            Rule(float(r["cosine"]), float(r.get("lexical", 0.0)), float(r.get("length_ratio", 0.0)), None if r.get("static") is None else float(r["static"]))
-            for r in emb.get("rules") or []
-        )
+        rules = tuple(Rule.from_dict(dict(r)) for r in emb.get("rules") or [])
         embed = str(emb.get("embed", base.embed))
         if embed not in ("candidates", "all"):
             raise ValueError(f"decontamination.embedding.embed must be 'candidates' or 'all', not {embed!r}")
@@ -86,6 +144,12 @@ class DecontamConfig:
             top_k=int(emb.get("top_k", base.top_k)),
             embed=embed,
             prefilter=float(emb.get("prefilter", base.prefilter)),
+            pair_static=float(emb.get("pair_static", base.pair_static)),
             rules=rules or base.rules,
             batch_rows=int(section.get("batch_rows", base.batch_rows)),
+            answer_veto=float((emb.get("answer_veto") or {}).get("below", 0.0)),
+            veto_benchmarks=_names((emb.get("answer_veto") or {}).get("benchmarks") or ()),
+            question_cosine=float(emb.get("question_cosine", base.question_cosine)),
+            review=Review.from_section(section.get("review")),
+            judge=JudgeConfig.from_section(section.get("judge")),
         )

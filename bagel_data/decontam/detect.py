@@ -3,10 +3,17 @@
 1. n-grams: rarity-weighted containment of a view's shingles (copies, reformatted copies, copies
    inside longer prompts, shuffled options); method "exact" when the normalized texts are equal
    (this also catches a copy of an item too generic to index, e.g. "Which of the following is true?").
-2. embeddings: rows not caught by (1) whose rare words overlap some view enough, and whose cheap
+2. embeddings: rows not caught by (1) whose rare words overlap some view enough, or that hold
+   most of an item's answer keys (numbers, defined function names: answers.py), and whose cheap
    static vectors are close to it (or every row, with `embed: all`), are embedded; their faiss
-   nearest views and their word-overlap views are checked against the recipe's rules (cosine,
-   rare-word overlap, length guard). Method "embedding".
+   nearest views and their candidate views are checked against the recipe's rules (cosine,
+   rare-word overlap, answer keys, length guard, benchmarks). Method "embedding", or "answer"
+   when only a rule that needs answer keys holds.
+   A recipe may veto matches of numbers-bound items (GSM8K) whose row holds too few of the
+   item's answer keys, and passage + question items (DROP) need a row sentence close to the
+   question: the same passage with another question is another task.
+3. review: pairs that miss every rule but lie within the review bands below one are kept in
+   `Detector.near` (method of the rule they came close to); they go to `contamination_review`.
 
 Rows are processed in batches of `batch_rows`; everything inside a batch is array/Polars work.
 """
@@ -19,11 +26,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from bagel_data.decontam.config import DecontamConfig
+from bagel_data.decontam.answers import key_batch, key_index
+from bagel_data.decontam.config import DecontamConfig, Rule
 from bagel_data.decontam.embed import Embedder
 from bagel_data.decontam.normalize import normalized, words
 from bagel_data.decontam.shingles import ShingleIndex, TokenBatch
 
+OPTION_LINE = r"(?m)^\s*\(?[A-Ea-e1-5][.):]\s"  # "A. ", "(b) ", "3: " at a line start
 SENTENCE = r"[^?!:;\n\"“”]+"  # a row's sentences and lines: split at ? ! : ; newlines, quotes, and ". "
 MATCH_SCHEMA = {"row": pl.Int64, "view": pl.Int64, "method": pl.String, "score": pl.Float64, "lexical": pl.Float64}
 
@@ -34,6 +43,8 @@ class DetectStats:
     ngram_matched: int = 0
     embedded: int = 0
     embedding_matched: int = 0
+    answer_matched: int = 0
+    near: int = 0
     seconds: dict = field(default_factory=lambda: {"ngram": 0.0, "lexical": 0.0, "embedding": 0.0})
 
 
@@ -59,46 +70,135 @@ class Detector:
         blank = pl.Series(np.flatnonzero(index.view_weight == 0), dtype=pl.Int64)
         self.ngrams = ShingleIndex.build(_segments(self.views, blank), **build) if blank.len() else index
         self.embedder = embedder if config.embedding else None
-        self.lexical = ShingleIndex.build(_segments(self.views), n=1, threshold=max(config.lexical_floor, 0.0), **info)
+        self.lexical = ShingleIndex.build(_segments(self.views), n=1, threshold=min(max(config.lexical_floor, 0.0), 1.0), **info)
+        uses_keys = config.answer_floor is not None or (config.answer_veto > 0 and config.veto_benchmarks)
+        self.keys = key_index(self.views.select("view", "text"), config.answer_floor or 1.0) if uses_keys else None
+        names = sorted(set(self.views["benchmark"].to_list()))
+        self.view_bench = self.views["benchmark"].replace_strict(names, list(range(len(names))), return_dtype=pl.Int64).to_numpy()
+        self.bench_code = dict(zip(names, range(len(names))))
         self.informative = pl.Series(np.flatnonzero(self.lexical.view_weight > 0), dtype=pl.Int64)
         self.view_chars = self.views["text"].str.len_chars().to_numpy()
         self.sentences = self.views.filter(pl.col("view").is_in(self.informative.implode()), pl.col("segments").list.len() == 1).select("view", "norm")
         self.vectors = self.static_views = None
+        passage = self.views.filter(pl.col("view_name") == "passage_question", pl.col("segments").list.len() >= 2)
+        self.question_views = passage["view"].to_numpy()
+        self.question_vectors = None
+        answered = self.views.filter(pl.col("view_name") == "question_answer").select("benchmark", "item_id", normalized(pl.col("segments").list.last()).alias("answer_norm"))
+        self.answer_text = self.views.select("view", "benchmark", "item_id").join(answered.filter(pl.col("answer_norm") != ""), on=["benchmark", "item_id"]).select("view", "answer_norm")
+        self._view_vectors: dict[int, np.ndarray] = {}
+        self._faiss = None
         if self.embedder is not None:
-            self.vectors = self.embedder.embed(self.views["text"])
-            import faiss
-
-            self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
-            self.faiss.add(self.vectors)
+            if config.embed_all:  # every row is embedded: its faiss neighbours are the candidates
+                self.faiss
             self.static_views = self.embedder.static_vectors(self.views["text"]) if config.prefilter > 0 and not config.embed_all else None
+            if config.question_cosine > 0 and passage.height:
+                self.question_vectors = self.embedder.embed(passage["segments"].list.last())
         self.index_seconds = time.perf_counter() - started
         self.stats = DetectStats()
+        self.near = pl.DataFrame(schema=MATCH_SCHEMA)  # borderline pairs of every detect call so far
+
+    @property
+    def faiss(self):
+        """Exact inner-product index over every view's vector (embeds every view once)."""
+        if self._faiss is None:
+            import faiss
+
+            self.vectors = self.embedder.embed(self.views["text"])
+            self._view_vectors = {}
+            self._faiss = faiss.IndexFlatIP(self.vectors.shape[1])
+            self._faiss.add(self.vectors)
+        return self._faiss
+
+    def view_vectors(self, views: np.ndarray) -> np.ndarray:
+        """Vectors of the given views: from the full matrix when built, else embedded on first use
+        (a candidates-mode run embeds only the views some candidate pair names)."""
+        if self.vectors is not None:
+            return self.vectors[views]
+        missing = np.setdiff1d(np.unique(views), np.fromiter(self._view_vectors, dtype=np.int64, count=len(self._view_vectors)))
+        if missing.size:
+            for v, vector in zip(missing.tolist(), self.embedder.embed(self.views["text"].gather(missing))):
+                self._view_vectors[v] = vector
+        dim = next(iter(self._view_vectors.values())).shape[0] if self._view_vectors else 1
+        return np.stack([self._view_vectors[int(v)] for v in views]) if len(views) else np.zeros((0, dim), dtype=np.float32)
+
+    def take_near(self) -> pl.DataFrame:
+        """The borderline pairs collected since the last call (row numbers as in `detect`)."""
+        near, self.near = self.near, pl.DataFrame(schema=MATCH_SCHEMA)
+        return near
 
     def detect(self, texts: pl.Series, embed_texts: pl.Series | None = None) -> pl.DataFrame:
         """Matches (row, view, method, score, lexical) for `texts`; `embed_texts` (default `texts`)
         is what gets embedded, e.g. the user turn without the system prompt."""
         embed_texts = texts if embed_texts is None else embed_texts
-        out = []
+        out, near = [], []
         for start in range(0, max(len(texts), 1), self.config.batch_rows):
             chunk = texts.slice(start, self.config.batch_rows)
             if chunk.len():
-                found = self._detect_batch(chunk, embed_texts.slice(start, self.config.batch_rows))
+                found, close = self._detect_batch(chunk, embed_texts.slice(start, self.config.batch_rows))
                 out.append(found.with_columns(pl.col("row") + start))
+                near.append(close.with_columns(pl.col("row") + start))
         result = pl.concat(out) if out else pl.DataFrame(schema=MATCH_SCHEMA)
+        if near:
+            self.near = pl.concat([self.near, *[n.cast(MATCH_SCHEMA) for n in near]]).sort(["row", "view"])
         return result.cast(MATCH_SCHEMA).sort(["row", "view", "method"])
 
-    def _detect_batch(self, texts: pl.Series, embed_texts: pl.Series) -> pl.DataFrame:
+    def _detect_batch(self, texts: pl.Series, embed_texts: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
         t0 = time.perf_counter()
         word_lists = texts.to_frame("t").select(words(pl.col("t"))).to_series()
         batch = TokenBatch.from_lists(word_lists, self.ngrams.vocabulary)
         found = self._with_exact(self.ngrams.contained(batch), texts)
+        unconfirmed = pl.DataFrame(schema=MATCH_SCHEMA)  # a verbatim passage is a copy whatever the question
         self.stats.rows += texts.len()
         self.stats.ngram_matched += found["row"].n_unique()
         t1 = time.perf_counter()
         self.stats.seconds["ngram"] += t1 - t0
         if self.embedder is None:
-            return found
-        return pl.concat([found, self._embedding_matches(word_lists, embed_texts, found["row"].unique().to_numpy())])
+            return found, unconfirmed
+        matched, near = self._embedding_matches(texts, word_lists, embed_texts, found["row"].unique().to_numpy())
+        matched, demoted = self._confirm_questions(matched, embed_texts)
+        matched, wrong = self._confirm_answers(matched, texts)
+        demoted = pl.concat([demoted, wrong])
+        near = pl.concat([near, demoted, unconfirmed]).unique(["row", "view"], keep="first", maintain_order=True)
+        return pl.concat([found, matched]), near
+
+    def _confirm_answers(self, found: pl.DataFrame, texts: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(kept, demoted): a row that lists its own lettered options matches a multiple-choice item
+        on meaning only when the item's correct answer is among them (same question, other options
+        is another item)."""
+        if self.answer_text.height == 0 or found.height == 0:
+            return found, pl.DataFrame(schema=MATCH_SCHEMA)
+        check = found.join(self.answer_text, on="view")
+        if check.height == 0:
+            return found, pl.DataFrame(schema=MATCH_SCHEMA)
+        rows = check["row"].unique().sort()
+        listed = rows.to_frame("row").with_columns(texts.gather(rows).alias("t")).select(
+            "row", (pl.col("t").str.count_matches(OPTION_LINE) >= 3).alias("lists"), (" " + normalized(pl.col("t")) + " ").alias("row_norm")
+        )
+        check = check.join(listed, on="row").filter(pl.col("lists") & ~pl.col("row_norm").str.contains(" " + pl.col("answer_norm") + " ", literal=True))
+        wrong = check.select("row", "view")
+        return found.join(wrong, on=["row", "view"], how="anti"), found.join(wrong, on=["row", "view"], how="semi").cast(MATCH_SCHEMA)
+
+    def _confirm_questions(self, found: pl.DataFrame, embed_texts: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(kept, demoted): matches of passage + question views stand only when some sentence of the
+        row is within `question_cosine` of the item's question; the others become borderline."""
+        if self.question_vectors is None or found.height == 0:
+            return found, pl.DataFrame(schema=MATCH_SCHEMA)
+        check = found.filter(pl.col("view").is_in(pl.Series(self.question_views, dtype=pl.Int64).implode()))
+        if check.height == 0:
+            return found, pl.DataFrame(schema=MATCH_SCHEMA)
+        rows = check["row"].unique().sort()
+        pieces = rows.to_frame("row").with_columns(embed_texts.gather(rows).alias("t"))
+        pieces = pieces.select("row", pl.col("t").str.replace_all(r"([.!?])\s", "$1\n").str.split("\n").alias("s")).explode("s")
+        pieces = pieces.with_columns(pl.col("s").str.strip_chars()).filter(pl.col("s").str.len_chars() > 0).unique(maintain_order=True)
+        vectors = self.embedder.embed(pieces["s"])
+        position = {int(v): i for i, v in enumerate(self.question_views)}
+        pairs = check.select("row", "view").join(pieces.with_row_index("p").select("row", pl.col("p").cast(pl.Int64)), on="row")
+        q = self.question_vectors[[position[int(v)] for v in pairs["view"].to_list()]]
+        pairs = pairs.with_columns(pl.Series("q", np.einsum("ij,ij->i", vectors[pairs["p"].to_numpy()], q)))
+        best = pairs.group_by("row", "view").agg(pl.col("q").max())
+        weak = best.filter(pl.col("q") < self.config.question_cosine).select("row", "view")
+        demoted = found.join(weak, on=["row", "view"], how="semi")
+        return found.join(weak, on=["row", "view"], how="anti"), demoted.cast(MATCH_SCHEMA)
 
     def _with_exact(self, found: pl.DataFrame, texts: pl.Series) -> pl.DataFrame:
         """n-gram matches, plus views whose normalized text equals the whole row (method "exact")
@@ -124,65 +224,113 @@ class Detector:
         ratio = np.minimum(lengths, view_lengths) / np.maximum(np.maximum(lengths, view_lengths), 1)
         return pairs.with_columns(pl.Series("ratio", ratio, dtype=pl.Float64))
 
-    def _rules(self, cosine: bool = True) -> pl.Expr:
+    def _holds(self, rule: Rule, cosine: bool = True, veto: bool = True) -> pl.Expr:
+        """Where `rule` holds for pairs (lexical, ratio, answer, bench[, score]); without `cosine`,
+        where it still could once embedded."""
+        holds = (pl.col("lexical") >= rule.lexical - 1e-9) & (pl.col("ratio") >= rule.length_ratio)
+        if rule.answer > 0:
+            holds = holds & (pl.col("answer") >= rule.answer - 1e-9)
+        if rule.benchmarks is not None:
+            holds = holds & pl.col("bench").is_in([self.bench_code.get(b, -1) for b in rule.benchmarks])
+        if rule.exclude:
+            holds = holds & ~pl.col("bench").is_in([self.bench_code.get(b, -1) for b in rule.exclude])
+        if veto and self.config.answer_veto > 0 and self.config.veto_benchmarks:
+            vetoed = pl.col("bench").is_in([self.bench_code.get(b, -1) for b in self.config.veto_benchmarks]) & pl.col("keyed") & (pl.col("answer") < self.config.answer_veto)
+            holds = holds & ~vetoed
+        return holds & (pl.col("score") >= rule.cosine) if cosine else holds
+
+    def _rules(self, cosine: bool = True, rules: tuple[Rule, ...] | None = None, veto: bool = True) -> pl.Expr:
         """True where some rule holds; without `cosine`, where one still could once embedded."""
         keep = pl.lit(False)
-        for rule in self.config.rules:
-            holds = (pl.col("lexical") >= rule.lexical - 1e-9) & (pl.col("ratio") >= rule.length_ratio)
-            keep = keep | ((pl.col("score") >= rule.cosine) & holds if cosine else holds)
+        for rule in self.config.rules if rules is None else rules:
+            keep = keep | self._holds(rule, cosine, veto)
         return keep
 
-    def _prefilter(self, pairs: pl.DataFrame, embed_texts: pl.Series) -> pl.DataFrame:
-        """Keep candidate pairs (text, view, lexical, ratio) whose static vectors are close enough,
-        for some rule, to be worth a transformer pass."""
+    @property
+    def _review_rules(self) -> tuple[Rule, ...]:
+        return tuple(r.relaxed(self.config.review) for r in self.config.rules) if self.config.review.enabled else ()
+
+    def _with_static(self, pairs: pl.DataFrame, embed_texts: pl.Series) -> pl.DataFrame:
+        """Add `static`: the cosine of the pair's cheap token-mean vectors (1.0 without a prefilter)."""
         if self.static_views is None or self.config.prefilter <= 0 or pairs.height == 0:
-            return pairs
+            return pairs.with_columns(pl.lit(1.0).alias("static"))
         rows = np.unique(pairs["text"].to_numpy())
         static = self.embedder.static_vectors(embed_texts.gather(rows))
-        pairs = pairs.join(pl.DataFrame({"text": rows, "pos": np.arange(rows.size, dtype=np.int64)}), on="text")
-        close = np.einsum("ij,ij->i", static[pairs["pos"].to_numpy()], self.static_views[pairs["view"].to_numpy()])
-        pairs = pairs.with_columns(pl.Series("static", close.astype(np.float64)))
+        pos = np.searchsorted(rows, pairs["text"].to_numpy())
+        close = np.einsum("ij,ij->i", static[pos], self.static_views[pairs["view"].to_numpy()])
+        return pairs.with_columns(pl.Series("static", close.astype(np.float64)))
+
+    def _worth_embedding(self) -> pl.Expr:
+        """Pairs (with static) close enough, for some rule, to be worth a transformer pass of the row."""
         keep = pl.lit(False)
         for rule in self.config.rules:
             needed = self.config.prefilter if rule.static is None else rule.static
-            keep = keep | ((pl.col("lexical") >= rule.lexical - 1e-9) & (pl.col("ratio") >= rule.length_ratio) & (pl.col("static") >= needed))
-        return pairs.filter(keep)
+            keep = keep | (self._holds(rule, cosine=False) & (pl.col("static") >= needed))
+        return keep
 
-    def _embedding_matches(self, word_lists: pl.Series, embed_texts: pl.Series, done: np.ndarray) -> pl.DataFrame:
+    def _signals(self, pairs: pl.DataFrame, hits: pl.DataFrame, key_hits: pl.DataFrame | None, row_chars: np.ndarray) -> pl.DataFrame:
+        """(text, view) pairs with lexical (rare-word overlap), answer (key share), bench, ratio."""
+        pairs = self.lexical.score_pairs(pairs, hits).rename({"score": "lexical"})
+        if self.keys is not None and key_hits is not None:
+            pairs = pairs.join(self.keys.score_pairs(pairs.select("text", "view"), key_hits).rename({"score": "answer"}), on=["text", "view"], how="left")
+        else:
+            pairs = pairs.with_columns(pl.lit(0.0).alias("answer"))
+        keyed = self.keys.view_weight[pairs["view"].to_numpy()] > 0 if self.keys is not None else np.zeros(pairs.height, dtype=bool)
+        pairs = pairs.with_columns(pl.col("answer").fill_null(0.0), pl.Series("bench", self.view_bench[pairs["view"].to_numpy()], dtype=pl.Int64), pl.Series("keyed", keyed))
+        return self._ratio(pairs, row_chars)
+
+    def _embedding_matches(self, texts: pl.Series, word_lists: pl.Series, embed_texts: pl.Series, done: np.ndarray) -> tuple[pl.DataFrame, pl.DataFrame]:
         t0 = time.perf_counter()
+        empty = pl.DataFrame(schema=MATCH_SCHEMA)
+        caught = pl.Series(done, dtype=pl.Int64).implode()
         batch = TokenBatch.from_lists(word_lists, self.lexical.vocabulary)
-        hits = self.lexical.hits(batch).filter(~pl.col("text").is_in(pl.Series(done, dtype=pl.Int64).implode()))  # rows caught already
+        hits = self.lexical.hits(batch).filter(~pl.col("text").is_in(caught))  # rows caught already
+        key_hits = None
+        if self.keys is not None:
+            key_hits = self.keys.hits(key_batch(texts, self.keys)).filter(~pl.col("text").is_in(caught))
         row_chars = embed_texts.str.len_chars().fill_null(0).to_numpy()
         if self.config.embed_all:
-            overlap = pl.DataFrame(schema={"text": pl.Int64, "view": pl.Int64})
+            possible = pl.DataFrame(schema={"text": pl.Int64, "view": pl.Int64})
             rows = np.arange(word_lists.len())
-        else:  # only rows with a (rare-word overlap, length) pair some rule accepts can match at all
+        else:  # only rows with a (rare-word overlap, answer keys, length) pair some rule accepts can match at all
             shortest = min(rule.length_ratio for rule in self.config.rules)
-            candidates = self._ratio(self.lexical.candidates(hits), row_chars).filter(pl.col("ratio") >= shortest - 1e-9)
-            overlap = self._ratio(self.lexical.contained(batch, hits, candidates.select("text", "view")).rename({"score": "lexical"}), row_chars)
-            overlap = self._prefilter(overlap.filter(self._rules(cosine=False)), embed_texts).select("text", "view")
-            rows = np.unique(overlap["text"].to_numpy())
+            candidates = self.lexical.candidates(hits)
+            if key_hits is not None:
+                candidates = pl.concat([candidates, self.keys.candidates(key_hits)]).unique()
+            candidates = self._ratio(candidates, row_chars).filter(pl.col("ratio") >= shortest - 1e-9).select("text", "view")
+            possible = self._signals(candidates, hits, key_hits, row_chars)
+            possible = possible.filter(self._rules(cosine=False) | (self._rules(cosine=False, rules=self._review_rules, veto=False)))
+            possible = self._with_static(possible, embed_texts)
+            rows = np.unique(possible.filter(self._worth_embedding())["text"].to_numpy())
+            possible = possible.filter(pl.col("static") >= self.config.pair_static)  # pairs the model pass then scores
         rows = np.setdiff1d(rows, done).astype(np.int64)
         t1 = time.perf_counter()
         self.stats.seconds["lexical"] += t1 - t0
         if rows.size == 0:
-            return pl.DataFrame(schema=MATCH_SCHEMA)
+            return empty, empty
         vectors = self.embedder.embed(embed_texts.gather(rows))
         self.stats.embedded += rows.size
-        k = min(self.config.top_k, self.vectors.shape[0])
-        _sims, nearest = self.faiss.search(vectors, k)
-        pairs = pl.concat(
-            [
-                pl.DataFrame({"text": np.repeat(rows, k), "view": nearest.reshape(-1).astype(np.int64)}).filter(pl.col("view") >= 0),
-                overlap.filter(pl.col("text").is_in(pl.Series(rows).implode())),
-            ]
-        ).unique()
-        pairs = pairs.filter(pl.col("view").is_in(self.informative.implode()))  # generic views never match on meaning
-        pairs = self._ratio(self.lexical.score_pairs(pairs, hits).rename({"score": "lexical"}), row_chars)
+        if self.config.embed_all:  # faiss neighbours of every row
+            k = min(self.config.top_k, self.faiss.ntotal)
+            _sims, nearest = self.faiss.search(vectors, k)
+            pairs = pl.DataFrame({"text": np.repeat(rows, k), "view": nearest.reshape(-1).astype(np.int64)}).filter(pl.col("view") >= 0)
+            pairs = self._signals(pairs.unique().filter(pl.col("view").is_in(self.informative.implode())), hits, key_hits, row_chars)  # generic views never match on meaning
+        else:  # every pair of an embedded row that a rule (or the review band) could accept: a superset of its faiss neighbours that could
+            pairs = possible.filter(pl.col("text").is_in(pl.Series(rows).implode()), pl.col("view").is_in(self.informative.implode()))
         pairs = pairs.join(pl.DataFrame({"text": rows, "pos": np.arange(rows.size, dtype=np.int64)}), on="text")
-        cosine = np.einsum("ij,ij->i", vectors[pairs["pos"].to_numpy()], self.vectors[pairs["view"].to_numpy()])
+        cosine = np.einsum("ij,ij->i", vectors[pairs["pos"].to_numpy()], self.view_vectors(pairs["view"].to_numpy()))
         pairs = pairs.with_columns(pl.Series("score", cosine.astype(np.float64)).round(4))
-        matched = pairs.filter(self._rules()).select(pl.col("text").alias("row"), "view", pl.lit("embedding").alias("method"), "score", "lexical")
-        self.stats.embedding_matched += matched["row"].n_unique()
+        plain = tuple(r for r in self.config.rules if r.answer <= 0)
+        pairs = pairs.with_columns(self._rules(rules=plain).alias("plain"), self._rules().alias("any"))
+        method = pl.when(pl.col("plain")).then(pl.lit("embedding")).otherwise(pl.lit("answer")).alias("method")
+        matched = pairs.filter(pl.col("any")).select(pl.col("text").alias("row"), "view", method, "score", "lexical")
+        self.stats.embedding_matched += matched.filter(pl.col("method") == "embedding")["row"].n_unique()
+        self.stats.answer_matched += matched.filter(pl.col("method") == "answer")["row"].n_unique()
+        near = empty
+        if self._review_rules:
+            near_rows = pairs.filter(~pl.col("any") & self._rules(rules=self._review_rules, veto=False))
+            near_rows = near_rows.join(matched.select(pl.col("row").alias("text"), pl.col("view")), on="text", how="anti")  # a row matched anywhere is not borderline
+            near = near_rows.select(pl.col("text").alias("row"), "view", pl.lit("embedding").alias("method"), "score", "lexical").cast(MATCH_SCHEMA)
+            self.stats.near += near["row"].n_unique()
         self.stats.seconds["embedding"] += time.perf_counter() - t1
-        return matched.cast(MATCH_SCHEMA)
+        return matched.cast(MATCH_SCHEMA), near

@@ -23,7 +23,8 @@ from bagel_data.decontam.benchmarks import VIEWS, read_benchmark
 from bagel_data.decontam.config import DecontamConfig
 from bagel_data.decontam.detect import Detector
 from bagel_data.decontam.embed import Embedder
-from bagel_data.decontam.report import REPORT, build_report, empty_report
+from bagel_data.decontam.judge import judge_review
+from bagel_data.decontam.report import REPORT, REVIEW, build_report, build_review, empty_report, empty_review, with_judged
 from bagel_data import schema
 from bagel_data.recipe import Recipe
 from bagel_data.settings import Settings
@@ -75,7 +76,7 @@ def training_texts(layout: Layout, sources: list[str], partition: tuple[int, int
 # --- per-source units ----------------------------------------------------------------------
 
 UNITS_DIR = "sources"
-PER_UNIT_OUTPUTS = {"matches": REPORT}  # output name -> schema; each unit writes <unit>/<name>.parquet
+PER_UNIT_OUTPUTS = {"matches": REPORT, "review": REVIEW}  # output name -> schema; each unit writes <unit>/<name>.parquet
 
 
 @dataclass(frozen=True)
@@ -134,11 +135,12 @@ def decontaminate_unit(layout: Layout, unit: Unit, views: pl.DataFrame, config: 
     """Check one unit's training rows and write its outputs; (report, stats)."""
     train = training_texts(layout, [unit.source], unit.partition)
     if not config.enabled or train.height == 0 or views.height == 0:
-        report, stats = empty_report(), {"rows_checked": train.height, "contaminated_rows": 0}
+        report, review, stats = empty_report(), empty_review(), {"rows_checked": train.height, "contaminated_rows": 0}
     else:
-        report, stats = find_contamination(train, views, config, embedder, reuse_index=True)
+        report, review, stats = find_contamination_and_review(train, views, config, embedder, reuse_index=True)
     folder = unit_dir(layout, unit)
     write_parquet(schema.conform(report, REPORT), folder / "matches.parquet")
+    write_parquet(schema.conform(review, REVIEW), folder / "review.parquet")
     by_label = train.group_by("source").len()  # rows checked per output source label (airoboros_<category>, ...)
     stats = {"unit": unit.name, "source": unit.source, "part": unit.part, "parts": unit.parts,
              "checked_by_label": dict(zip(by_label["source"].to_list(), by_label["len"].to_list())), **stats}
@@ -159,7 +161,7 @@ def union_outputs(layout: Layout, names: list[str], output: str = "matches") -> 
         raise FileNotFoundError(f"decontamination output missing (materialize its unit first): {missing[:3]}")
     frames = [pl.read_parquet(p) for p in paths]
     union = pl.concat(frames) if frames else pl.from_arrow(target.empty_table())
-    if output == "matches":  # the order one report over every source would have
+    if output in ("matches", "review"):  # the order one report over every source would have
         union = union.sort(["source", "row_key", "benchmark"], maintain_order=True)
     path = write_parquet(schema.conform(union, target, f"decontamination {output}"), layout.decontam_dir / f"{output}.parquet")
     return union, path
@@ -179,8 +181,17 @@ def find_contamination(
 ) -> tuple[pl.DataFrame, dict]:
     """(report, stats) for `train` (TRAIN_COLUMNS) against `views`; `reuse_index` takes the
     process's shared detector for these views (its embedder's counters are reported as deltas)."""
+    report, _review, stats = find_contamination_and_review(train, views, config, embedder, reuse_index=reuse_index)
+    return report, stats
+
+
+def find_contamination_and_review(
+    train: pl.DataFrame, views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None, *, reuse_index: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    """(report, review, stats): also the borderline pairs (contamination_review), decided by the
+    recipe's judge when it is on; a pair it decides contaminated joins the report (method "judge")."""
     if not config.enabled or train.height == 0 or views.height == 0:
-        return empty_report(), {"rows_checked": train.height, "contaminated_rows": 0}
+        return empty_report(), empty_review(), {"rows_checked": train.height, "contaminated_rows": 0}
     started = time.perf_counter()
     if reuse_index:
         detector, built = shared_detector(views, config, embedder)
@@ -190,8 +201,11 @@ def find_contamination(
     index_embed = embedder.last.as_dict() if embedder is not None and built else {}
     before_stats = replace(detector.stats, seconds=dict(detector.stats.seconds))
     before_embed = replace(embedder.stats) if embedder is not None else None
+    detector.take_near()  # a shared detector's borderline pairs of an earlier unit
     matches = detector.detect(train["text"], train["embed_text"].fill_null(train["text"]))
     report = build_report(matches, train, views)
+    review = judge_review(build_review(detector.take_near(), train, views, report), config.judge)
+    report = with_judged(report, review)
     now = detector.stats
     stats = {
         "rows_checked": train.height,
@@ -202,6 +216,9 @@ def find_contamination(
         "ngram_matched_rows": now.ngram_matched - before_stats.ngram_matched,
         "embedded_rows": now.embedded - before_stats.embedded,
         "embedding_matched_rows": now.embedding_matched - before_stats.embedding_matched,
+        "answer_matched_rows": now.answer_matched - before_stats.answer_matched,
+        "review_pairs": review.height,
+        "judged_contaminated": int((review["decision"] == "contaminated").sum()),
         "stage_seconds": {k: round(v - before_stats.seconds.get(k, 0.0), 2) for k, v in now.seconds.items()},
     }
     if embedder is not None:
@@ -210,4 +227,4 @@ def find_contamination(
             setattr(total, name, getattr(total, name) - getattr(before_embed, name))
         stats["embedding_index"] = index_embed
         stats["embedding_total"] = total.as_dict()
-    return report, stats
+    return report, review, stats
