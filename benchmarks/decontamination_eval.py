@@ -358,8 +358,8 @@ def negatives(realdata: Path, per_set: int, split: str = "all") -> pl.DataFrame:
     sets["mmlu_dev"] = [lettered(r["question"], r["choices"]) for r in dev] + [r["question"] for r in dev]
     sets["winogrande_other"] = [r["sentence"] for r in winogrande_rows(realdata, "train_s") + winogrande_rows(realdata, "test")]
     obqa = []
-    for split in ("train", "dev", "test"):
-        with (realdata / "openbookqa" / f"Main_{split}.tsv").open(encoding="utf-8", newline="") as fh:
+    for part in ("train", "dev", "test"):
+        with (realdata / "openbookqa" / f"Main_{part}.tsv").open(encoding="utf-8", newline="") as fh:
             for r in csv.DictReader(fh, delimiter="\t"):
                 parts = re.split(r"\s*\(([A-D])\)\s*", r["Choices"])[1:]
                 obqa.append(lettered(r["Question Stem"], parts[1::2]))

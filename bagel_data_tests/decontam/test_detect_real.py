@@ -120,3 +120,25 @@ def test_rewordings_are_caught_by_the_embedding_layer(views, realdata, tmp_path_
     # "How come Ireland is part of Great Britain?" (TruthfulQA) -- a near-paraphrase, not a copy
     assert flagged <= {"is northern ireland part of the great britain?"}, f"BoolQ questions flagged: {flagged}"
     assert detector.stats.embedded < len(texts) / 2, "only rows sharing rare words with an item are embedded"
+
+
+def test_answer_keys_and_questions_decide_rewordings(views, tmp_path_factory):
+    """GSM8K and DROP only (items are embedded on first use): a problem retold with its numbers is
+    caught, its template twin with other numbers is not; a retold passage with the item's question
+    is caught, with another question it is only borderline (review)."""
+    from benchmarks.decontamination_eval import hand_set
+
+    subset = views.filter(pl.col("benchmark").is_in(["gsm8k", "drop"]))
+    detector = Detector(subset, DecontamConfig.from_section(load_recipe().decontamination), Embedder(cache_root=tmp_path_factory.mktemp("emb-keys")))
+    hand = hand_set().filter(
+        pl.col("item_id").is_in(["main/test-00000-of-00001.parquet:1076", "main/test-00000-of-00001.parquet:828", "ac6ba235-3024-4f63-a6ab-730a14def4cb"])
+    )
+    flags = _flags(detector, hand["text"].to_list())
+    near = set(detector.take_near()["row"].to_list())
+    for i, row in enumerate(hand.iter_rows(named=True)):
+        if row["label"] == "paraphrase":
+            assert (row["item_id"] in {item for item, _ in flags.get(i, set())}), row["text"]
+        else:
+            assert i not in flags, row["text"]
+    drop_negatives = [i for i, r in enumerate(hand.iter_rows(named=True)) if r["label"] == "negative" and r["benchmark"] == "drop" and "Raiders" in r["text"]]
+    assert any(i in near for i in drop_negatives), "the retold passage with another question is kept for review"
