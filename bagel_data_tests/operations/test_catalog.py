@@ -187,6 +187,7 @@ def _full_home(tmp_path):
         write_parquet(schema.empty(target), layout.normalized("some_source", part))
     write_parquet(schema.empty(BENCHMARK_VIEWS), layout.benchmark("mmlu"))
     write_parquet(schema.empty(catalog.CONTAMINATION_MATCHES), layout.decontam_dir / "matches.parquet")
+    write_parquet(schema.empty(catalog.REVIEW), layout.decontam_dir / "review.parquet")
     write_parquet(pl.DataFrame({"benchmark": ["mmlu"], "source": ["boolq"], "matches": [1]}).to_arrow(), layout.decontam_dir / "summary.parquet")
     return home
 
