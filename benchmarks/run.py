@@ -320,7 +320,7 @@ def table(r: dict) -> str:
     cpu = lambda stage: stage.get("cpu_seconds")  # noqa: E731 - older result files lack it
     rows_in, normalized = rd["rows_in"], rd["rows_out"]
     lines = [
-        f"bagel-data benchmark: --rows {r['rows']:,} (synthetic mirror {r['mirror_rows']:,} records, made in {r['make_seconds'] or 0:.0f} s; "
+        f"bagel-data benchmark: --rows {r['rows']:,} (synthetic mirror {r['mirror_rows']:,} records, made in " + (f"{r['make_seconds']:.0f} s" if r['make_seconds'] else "an earlier run") + "; "
         f"{rows_in:,} upstream rows read, {normalized:,} normalized, {rd['dropped']:,} set aside by filters and as malformed)",
         f"machine: {r['machine']}",
         "",
