@@ -32,7 +32,6 @@ BOS, EOS = "<s>", "</s>"
 
 # Python's str.strip() whitespace, so the vectorized expansion strips exactly what the original did
 PY_WHITESPACE = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())  # none lies above U+3000
-STRIPS = ("both", "right", "left", "none")
 
 
 @dataclass(frozen=True)

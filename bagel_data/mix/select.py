@@ -35,7 +35,6 @@ from bagel_data.recipe import Recipe, SourceSpec
 from bagel_data.storage import Layout
 
 PARTS = {"sft": ("instructions", "texts"), "dpo": ("preferences",)}
-PRODUCT_OF_PART = {part: product for product, parts in PARTS.items() for part in parts}
 RULES = ("duplicate_within", "own_sampling", "duplicate_cross", "default_cap", "decontamination")
 _CANDIDATE_SCHEMA = {"origin": pl.String, "part": pl.String, "row": pl.UInt32, "id": pl.String, "category": pl.String, "turns": pl.UInt32}
 _TRACE_SCHEMA = {**_CANDIDATE_SCHEMA, "dropped_by": pl.String, "kept_by": pl.String}
