@@ -317,6 +317,7 @@ MIX = Fields(  # bagel_data/mix/config.py
         "stratify": Text(choices=STRATIFY),
         "exempt_from_dedup": ListOf(Text(), nullable=True),
         "render_chunk_rows": Positive(),
+        "workers": Positive(),
         "shared_id_space": Bool(),
         "dpo_system": Bool(),
     }

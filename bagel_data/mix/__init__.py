@@ -2,8 +2,8 @@
 
 Pure functions over Polars/Arrow, no Dagster: `select` (decontamination removals, priority
 dedup, caps, weights, strata), `plan` (k-of-n formats, one record per training row, shuffle
-keys), `render` (gather one source's rows, expand formats chunk by chunk), `spill` (external
-shuffle by key-range buckets), `shards` (streaming writer), `manifest`, `checks`, and
+keys), `render` (expand formats chunk by chunk), `parts` (one source's rendered rows, sorted by
+shuffle key, cached by fingerprint), `spill` (key-range buckets), `shards` (streaming writer), `manifest`, `checks`, and
 `build.build_product` tying them together. Memory is bounded by one source's selected rows plus
 one chunk/bucket of output rows, not by the mix. Output layout and manifest: OUTPUT.md.
 """

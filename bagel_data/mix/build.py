@@ -1,5 +1,6 @@
-"""Build one product (sft or dpo) end to end: select → per source: gather, plan, render chunk
-by chunk into the spill → sorted buckets → shards → manifest → checks, all in a staging folder
+"""Build one product (sft or dpo) end to end: select → per source: its rendered part (`parts`:
+reused from the cache when its rows did not change, else rendered, in worker processes when
+there are many) → key-range buckets of every part, sorted → shards → manifest → checks, all in a staging folder
 swapped into `Layout.output(product)` only when every check passes, under the output's write
 lock (one writer per output; none while a CLI build holds the data home).
 """
@@ -10,17 +11,17 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from bagel_data.locks import write_lock
 from bagel_data.mix.checks import CheckOutcome, target_schema, validate
 from bagel_data.mix.config import PRODUCTS, MixConfig, mix_config
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats, build_manifest, upstream_revisions
-from bagel_data.mix.plan import base_plan, row_hashes
-from bagel_data.mix.render import gather, render_chunk
+from bagel_data.mix.parts import PartJob, PartReader, part_dir, prune, render_parts
 from bagel_data.mix.select import PARTS, Selection, fidelity_report, load_removals, ordered_sources, part_path, select_rows
 from bagel_data.mix.shards import ShardWriter
-from bagel_data.mix.spill import Spill, bucket_count
+from bagel_data.mix.spill import KEY, POS, bucket_count
 from bagel_data.recipe import Recipe
 from bagel_data.storage import Layout, replace_dir, staging_dir, write_json
 
@@ -54,32 +55,29 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
     removals = load_removals(recipe, layout)
     selection = select_rows(recipe, config, layout, product, removals)
     kinds = PARTS[product]
-    n_formats, k = len(config.formats), config.k(product)
-    records = selection.rows.select((pl.col("turns") * pl.when(pl.col("part") == "texts").then(1).otherwise(k)).sum()).item() or 0
+    k = config.k(product)
     final = layout.output(product)
     staged = staging_dir(final)
-    spill = Spill(staged / ".spill", bucket_count(records, config.render_chunk_rows))
+    jobs = part_jobs(layout, selection, recipe, config, product, kinds, k)
+    records = sum(j.records for j in jobs)
+    cache = part_dir(layout, product)
     exempt_labels: set[str] = set()  # output `source` values of exempt sources' rows
+    readers: list[PartReader] = []
     try:
-        offset = 0
-        for code, spec in enumerate(ordered_sources(recipe)):  # one source's rows in memory at a time
-            for kind in kinds:
-                base = gather(layout, selection, spec.name, kind, config)
-                if base.is_empty():
-                    continue
-                if spec.name in config.exempt:
-                    exempt_labels.update(base["source"].unique().to_list())
-                hashes = row_hashes(base["id"], config.seed, product)
-                plan = base_plan(kind, base, hashes, n_formats=n_formats, k=k, origin_code=code)
-                plan = plan.with_columns(pl.int_range(offset, offset + plan.height, dtype=pl.UInt64).alias("pos"))
-                offset += plan.height
-                for start in range(0, plan.height, config.render_chunk_rows):
-                    spill.add(render_chunk(plan.slice(start, config.render_chunk_rows), kind, base, config, product))
+        metas = render_parts(jobs, cache, config.workers)
+        prune(cache, {m["fingerprint"] for m in metas})
+        for job, meta in zip(jobs, metas):
+            if job.source in config.exempt:
+                exempt_labels.update(meta["labels"])
+        readers = [PartReader(cache, m) for m in metas]
+        buckets = bucket_count(records, config.render_chunk_rows)
         writer, stats = ShardWriter(staged, target_schema(product), config), OutputStats(product)
-        for rows in spill.sorted_buckets():
-            stats.add(rows)
-            writer.add(rows)
-        spill.remove()
+        for b in range(buckets):  # one key range of every part at a time, in (key, position) order
+            pieces = [p for p in (r.bucket(b, buckets) for r in readers) if p is not None]
+            if pieces:
+                rows = pl.concat(pieces).sort(KEY, POS).drop(KEY, POS)
+                stats.add(rows)
+                writer.add(rows)
         shards = [s.as_dict() for s in writer.close()]
         manifest = build_manifest(
             product=product,
@@ -103,6 +101,23 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
             raise MixCheckError(product, outcomes)
         replace_dir(staged, final)
     finally:
+        for reader in readers:
+            reader.close()
         shutil.rmtree(staged, ignore_errors=True)
     return BuildReport(product, final, manifest, selection, outcomes)
 
+
+
+def part_jobs(layout: Layout, selection: Selection, recipe: Recipe, config: MixConfig, product: str, kinds: tuple[str, ...], k: int) -> list[PartJob]:
+    """One render job per (source, kind) with selected rows, in priority order."""
+    jobs = []
+    grouped = selection.rows.group_by("origin", "part").agg(pl.col("row").sort(), pl.col("turns").sum())
+    by_key = {(o, p): (rows, turns) for o, p, rows, turns in grouped.iter_rows()}
+    for code, spec in enumerate(ordered_sources(recipe)):
+        for kind in kinds:
+            if (spec.name, kind) not in by_key:
+                continue
+            rows, turns = by_key[(spec.name, kind)]
+            records = int(turns) * (1 if kind == "texts" else k)
+            jobs.append(PartJob(str(layout.home), product, spec.name, kind, code, np.asarray(rows, dtype=np.uint32), records, config))
+    return jobs

@@ -14,6 +14,8 @@ Keys (all optional):
   (the original rendered the user prompt alone);
 - mix.render_chunk_rows (int, default 100000): output rows rendered at a time, and about the
   rows per shuffle bucket (`spill`): bounds memory; rows and their order do not depend on it;
+- mix.workers (int, default: the machine's cores, at most 4): processes that render the sources'
+  parts (`parts`) in parallel; 1 renders in the build's own process. Never changes the output;
 - shards.rows_per_shard or shards.bytes_per_shard (uncompressed text bytes): shard size;
 - shards.compression (default zstd), shards.compression_level, shards.row_group_rows;
 - shards.jsonl (bool): also write each shard as `part-NNNNN.jsonl`.
@@ -21,6 +23,7 @@ Keys (all optional):
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 from bagel_data.formats.templates import FORMATS
@@ -48,6 +51,7 @@ class MixConfig:
     default_system_probability: float
     shared_id_space: bool = True
     dpo_system: bool = False
+    workers: int = 1
 
     def k(self, product: str) -> int:
         return self.formats_per_row if product == "sft" else self.dpo_formats_per_row
@@ -121,4 +125,9 @@ def mix_config(recipe: Recipe) -> MixConfig:
         default_system_probability=recipe.default_system_probability,
         shared_id_space=_flag(mix.get("shared_id_space", True), "mix.shared_id_space"),
         dpo_system=_flag(mix.get("dpo_system", False), "mix.dpo_system"),
+        workers=_positive(mix.get("workers", default_workers()), "mix.workers"),
     )
+
+
+def default_workers() -> int:
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))

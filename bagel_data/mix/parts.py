@@ -1,0 +1,212 @@
+"""Rendered parts: the output rows of one (source, kind) of a product, rendered once, sorted by
+shuffle key and kept in the data home's cache under a fingerprint of everything that shapes them.
+
+A part is an lz4 Arrow IPC file (`<source>.<kind>.<fingerprint>.arrow`) with its rows in
+(key, position) order, plus `.keys.npy` (the sorted keys) and `.json` (row and batch counts, the
+output `source` labels), written atomically, the JSON last: a part without its JSON does not
+exist. The fingerprint covers the source's normalized part file (path, size, mtime), the
+selected row indices, the source's place in the priority order, the render settings and the
+code of the renderer, so after one source changes only the parts whose rows changed are
+rendered again; the shard writer merges every part bucket by bucket (`PartReader.bucket`).
+
+Parts are rendered in parallel processes (`mix.workers`) when enough rows are missing; each
+worker holds one source's selected rows and one chunk of output rows at a time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from multiprocessing import get_context
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from bagel_data.mix.config import MixConfig
+from bagel_data.mix.plan import KINDS, base_plan, row_hashes
+from bagel_data.mix.render import COLUMNS, render_chunk
+from bagel_data.mix.select import part_path
+from bagel_data.mix.spill import KEY, POS, bucket_of
+from bagel_data.storage import Layout
+
+FORMAT_VERSION = 1
+PARALLEL_MIN_RECORDS = 200_000  # below this many missing output rows, render in this process
+_RENDERER_MODULES = ("formats/templates.py", "formats/expand.py", "mix/render.py", "mix/plan.py", "mix/parts.py")
+_POS_SHIFT = 40  # position = (source code * 3 + kind) << 40 | record index within the part
+
+
+@cache
+def renderer_digest() -> str:
+    """Hash of the renderer's code: a new version of it renders every part again."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.blake2b(digest_size=8)
+    for name in _RENDERER_MODULES:
+        digest.update((root / name).read_bytes())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class PartJob:
+    """What one part is rendered from (picklable: it crosses to worker processes)."""
+
+    home: str
+    product: str
+    source: str
+    kind: str
+    code: int  # the source's index in the priority order (enters shuffle keys and positions)
+    rows: np.ndarray  # selected row indices in the normalized part file, ascending
+    records: int  # output rows it will hold
+    config: MixConfig
+
+    @property
+    def fingerprint(self) -> str:
+        stat = part_path(Layout(Path(self.home)), self.source, self.kind).stat()
+        c = self.config
+        settings = {
+            "version": FORMAT_VERSION,
+            "code": renderer_digest(),
+            "product": self.product,
+            "source": self.source,
+            "kind": self.kind,
+            "origin": self.code,
+            "input": [stat.st_size, stat.st_mtime_ns, stat.st_ino],
+            "formats": list(c.formats),
+            "k": c.k(self.product),
+            "seed": c.seed,
+            "default_system_probability": c.default_system_probability,
+            "dpo_system": c.dpo_system,
+        }
+        digest = hashlib.blake2b(json.dumps(settings, sort_keys=True).encode(), digest_size=12)
+        digest.update(np.ascontiguousarray(self.rows, dtype="<u8").tobytes())
+        return digest.hexdigest()
+
+
+def part_dir(layout: Layout, product: str) -> Path:
+    return layout.cache_dir / "mix" / product
+
+
+def _paths(folder: Path, job: PartJob, fingerprint: str) -> tuple[Path, Path, Path]:
+    stem = f"{job.source}.{job.kind}.{fingerprint}"
+    return folder / f"{stem}.arrow", folder / f"{stem}.keys.npy", folder / f"{stem}.json"
+
+
+def gather_rows(layout: Layout, source: str, kind: str, rows: np.ndarray) -> pl.DataFrame:
+    """The rows at these indices of one normalized part, in file order, plus `origin`."""
+    index = pl.Series("rows", rows, dtype=pl.UInt32)
+    lf = pl.scan_parquet(part_path(layout, source, kind)).with_row_index("__row")
+    return lf.filter(pl.col("__row").is_in(index.implode())).select(pl.lit(source).alias("origin"), *COLUMNS[kind]).collect(engine="streaming")
+
+
+def render_part(job: PartJob, folder: Path) -> dict:
+    """Render one part into `folder` (unless it is there already); its metadata."""
+    fingerprint = job.fingerprint
+    data, keys_path, meta_path = _paths(folder, job, fingerprint)
+    if meta_path.is_file():
+        return {**json.loads(meta_path.read_text()), "cached": True}
+    layout, config = Layout(Path(job.home)), job.config
+    base = gather_rows(layout, job.source, job.kind, job.rows)
+    hashes = row_hashes(base["id"], config.seed, job.product)
+    plan = base_plan(job.kind, base, hashes, n_formats=len(config.formats), k=config.k(job.product), origin_code=job.code)
+    first = ((job.code * len(KINDS) + KINDS.index(job.kind)) << _POS_SHIFT)
+    plan = plan.with_columns(pl.int_range(first, first + plan.height, dtype=pl.UInt64).alias("pos")).sort("key", "pos")
+    tmp = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in (data, keys_path, meta_path)]
+    batches, writer, schema = [], None, None
+    options = ipc.IpcWriteOptions(compression="lz4")
+    try:
+        with pa.OSFile(str(tmp[0]), "wb") as sink:
+            for start in range(0, plan.height, config.render_chunk_rows):
+                rows = render_chunk(plan.slice(start, config.render_chunk_rows), job.kind, base, config, job.product).sort(KEY, POS)
+                table = rows.to_arrow()
+                if writer is None:
+                    schema = table.schema
+                    writer = ipc.new_file(sink, schema, options=options)
+                for batch in table.cast(schema).combine_chunks().to_batches(max_chunksize=config.render_chunk_rows):
+                    writer.write_batch(batch)
+                    batches.append(batch.num_rows)
+            if writer is not None:
+                writer.close()
+        keys = plan["key"].to_numpy()
+        with open(tmp[1], "wb") as fh:
+            np.save(fh, keys)
+        meta = {
+            "fingerprint": fingerprint,
+            "source": job.source,
+            "kind": job.kind,
+            "rows": int(plan.height),
+            "batches": batches,
+            "labels": sorted(base["source"].unique().to_list()) if base.height else [],
+        }
+        tmp[2].write_text(json.dumps(meta))
+        for t, final in zip(tmp, (data, keys_path, meta_path)):
+            os.replace(t, final)
+    finally:
+        for t in tmp:
+            t.unlink(missing_ok=True)
+    return {**meta, "cached": False}
+
+
+def _render_in(args: tuple[PartJob, str]) -> dict:
+    job, folder = args
+    return render_part(job, Path(folder))
+
+
+def render_parts(jobs: Sequence[PartJob], folder: Path, workers: int) -> list[dict]:
+    """Every part (rendered or found in `folder`), in job order; missing ones in `workers`
+    processes when they hold at least PARALLEL_MIN_RECORDS rows together."""
+    folder.mkdir(parents=True, exist_ok=True)
+    missing = [j for j in jobs if not _paths(folder, j, j.fingerprint)[2].is_file()]
+    results: dict[int, dict] = {}
+    if workers > 1 and len(missing) > 1 and sum(j.records for j in missing) >= PARALLEL_MIN_RECORDS:
+        order = sorted(missing, key=lambda j: -j.records)  # biggest first: the pool stays busy
+        with ProcessPoolExecutor(max_workers=min(workers, len(order)), mp_context=get_context("spawn")) as pool:
+            for job, meta in zip(order, pool.map(_render_in, [(j, str(folder)) for j in order])):
+                results[id(job)] = meta
+    return [results.get(id(j)) or render_part(j, folder) for j in jobs]
+
+
+def prune(folder: Path, keep: set[str]) -> list[Path]:
+    """Remove parts (and stray temp files) whose fingerprint is not in `keep`."""
+    removed = []
+    for path in folder.iterdir() if folder.is_dir() else ():
+        fingerprint = path.name.split(".")[2] if path.name.count(".") >= 3 and not path.name.startswith(".") else None
+        if fingerprint not in keep:
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+class PartReader:
+    """Rows of one part by key-range bucket (`spill.bucket_of`), read batch by batch."""
+
+    def __init__(self, folder: Path, meta: dict):
+        stem = folder / f"{meta['source']}.{meta['kind']}.{meta['fingerprint']}"
+        self.meta = meta
+        self.keys = np.load(f"{stem}.keys.npy", mmap_mode="r")
+        self.offsets = np.concatenate([[0], np.cumsum(meta["batches"], dtype=np.int64)])
+        self._file = pa.memory_map(f"{stem}.arrow")
+        self._reader = ipc.open_file(self._file) if meta["rows"] else None
+        self._buckets: np.ndarray | None = None
+
+    def bucket(self, b: int, count: int) -> pl.DataFrame | None:
+        """This part's rows of bucket b of `count` (in key order), or None."""
+        if self._reader is None:
+            return None
+        if self._buckets is None:
+            self._buckets = bucket_of(np.asarray(self.keys), count)
+        lo, hi = np.searchsorted(self._buckets, [b, b + 1])
+        if lo == hi:
+            return None
+        first, last = np.searchsorted(self.offsets, lo, "right") - 1, np.searchsorted(self.offsets, hi - 1, "right") - 1
+        table = pa.Table.from_batches([self._reader.get_batch(int(i)) for i in range(first, last + 1)])
+        return pl.from_arrow(table).slice(int(lo - self.offsets[first]), int(hi - lo))
+
+    def close(self) -> None:
+        self._file.close()
