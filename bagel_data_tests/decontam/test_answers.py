@@ -65,3 +65,24 @@ def test_rules_read_their_scope_from_the_recipe():
     assert config.lexical_floor == 0.3 and config.answer_floor == 0.5  # answer rules find candidates through the key index
     with pytest.raises(ValueError, match="unknown keys"):
         DecontamConfig.from_section({"embedding": {"rules": [{"cosine": 0.8, "benchmark": ["gsm8k"]}]}})
+
+
+def test_key_batch_gives_the_same_keys_as_text_keys(keyed):
+    """The prefiltered key batch (identifiers only from texts naming an indexed function) hashes
+    to the same known keys as the full `text_keys` of every text."""
+    import numpy as np
+
+    from bagel_data.decontam.shingles import TokenBatch
+
+    _indexed, index = keyed
+    texts = pl.Series([
+        "Call sum_product on twenty numbers", "Write SumProduct([1, 2, 3]) returning 6", "A plain sentence with no keys",
+        "Terry buys 6 milkshakes at $5.50 and nine platters at $11", "", None, "def sumProduct(xs): return 3,650",
+    ])
+    fast = key_batch(texts, index)
+    full = TokenBatch.from_lists(texts.to_frame("t").select(text_keys(pl.col("t"))).to_series(), index.vocabulary)
+    def per_row(batch):
+        ends = np.cumsum(batch.lengths)
+        return [sorted(h for h in batch.hashes[e - n:e].tolist() if h) for e, n in zip(ends, batch.lengths)]
+    assert per_row(fast) == per_row(full)
+    assert any(per_row(fast))
