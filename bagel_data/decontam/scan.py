@@ -21,8 +21,8 @@ import polars as pl
 from bagel_data import ids, schema
 from bagel_data.decontam.config import DecontamConfig
 from bagel_data.decontam.embed import Embedder
-from bagel_data.decontam.report import REPORT
-from bagel_data.decontam.run import benchmark_views, find_contamination
+from bagel_data.decontam.report import REPORT, REVIEW
+from bagel_data.decontam.run import benchmark_views, find_contamination_and_review
 from bagel_data.reading import ReadError
 from bagel_data.reading.readers import read_file
 from bagel_data.recipe import Recipe, load_recipe
@@ -134,6 +134,12 @@ def skipped_lines(bad: pl.DataFrame) -> dict:
     }
 
 
+def review_path_for(report_path: str | Path) -> Path:
+    """Where a scan writes its borderline pairs: `<report stem>.review.parquet` next to the report."""
+    report_path = Path(report_path)
+    return report_path.with_name(f"{report_path.stem}.review.parquet")
+
+
 def run_scan(
     input_path: str | Path,
     report_path: str | Path,
@@ -159,13 +165,17 @@ def run_scan(
     if embedder is None and config.embedding:
         embedder = Embedder(config.model, cache_root=Layout(settings.home).cache_dir, device=config.device, batch_size=config.batch_size, max_seq_length=config.max_seq_length)
     views = benchmark_views(recipe, settings)
-    report, stats = find_contamination(rows, views, config, embedder)
+    report, review, stats = find_contamination_and_review(rows, views, config, embedder)
     write_parquet(schema.conform(report, REPORT), Path(report_path))
+    review_path = review_path_for(report_path)
+    write_parquet(schema.conform(review, REVIEW), review_path)
     by_benchmark = report.group_by("benchmark").len().sort("benchmark")
     by_method = report.group_by("method").len().sort("method")
     return {
         "input": str(input_path),
         "report": str(report_path),
+        "review": str(review_path),
+        "review_pairs": review.height,
         "text_field": field,
         "rows": rows.height,
         "skipped": skipped_lines(bad),
@@ -202,7 +212,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"skipped {skipped['count']} malformed lines (lines {', '.join(map(str, skipped['first_lines']))}{more}; {reasons})")
     if summary["without_text"]:
         print(f"skipped {summary['without_text']} records with no text")
-    print(f"contaminated rows: {summary['contaminated_rows']}; report: {summary['report']}")
+    print(f"contaminated rows: {summary['contaminated_rows']}; report: {summary['report']}; review pairs: {summary['review_pairs']} ({summary['review']})")
     for bench, count in summary["by_benchmark"].items():
         print(f"  {bench}: {count}")
     if summary["by_method"]:

@@ -136,3 +136,37 @@ def test_skipped_lines_are_reported_and_record_ids_carried(tmp_path, samples_env
     assert "skipped 3 malformed lines (lines 2, 4, 7; malformed: JSON line is not an object: 1; malformed: invalid JSON" in out
     report = pl.read_parquet(tmp_path / "r.parquet")
     assert dict(zip(report["row_key"], report["benchmark"])) == {"rec-vikings": "truthfulqa", "17": "gsm8k", "ids.jsonl:5": "arc_challenge"}
+
+
+def test_scan_writes_the_review_pairs_next_to_the_report(tmp_path, samples_env):
+    source = _write_jsonl(tmp_path / "train.jsonl", ROWS)
+    summary = scan.run_scan(source, tmp_path / "out" / "report.parquet")
+    review_path = tmp_path / "out" / "report.review.parquet"
+    assert summary["review"] == str(review_path) and review_path.is_file()
+    from bagel_data.decontam.report import REVIEW
+
+    review = pl.read_parquet(review_path)
+    assert review.columns == REVIEW.names and review.height == summary["review_pairs"]
+
+
+def test_union_of_units_treats_a_missing_review_as_empty(tmp_path):
+    """A unit written before the review table existed (matches.parquet, no review.parquet)
+    contributes no borderline pairs; a unit without matches is still an error."""
+    import pyarrow.parquet as pq
+    import pytest
+
+    from bagel_data.decontam.report import REPORT, REVIEW
+    from bagel_data.decontam.run import union_outputs, unit_dir
+    from bagel_data.storage import Layout
+
+    layout = Layout(tmp_path)
+    for name in ("old", "new"):
+        unit_dir(layout, name).mkdir(parents=True)
+        pq.write_table(REPORT.empty_table(), unit_dir(layout, name) / "matches.parquet")
+    pq.write_table(REVIEW.empty_table(), unit_dir(layout, "new") / "review.parquet")
+    review, path = union_outputs(layout, ["old", "new"], "review")
+    assert review.height == 0 and pl.read_parquet(path).columns == REVIEW.names
+    matches, _ = union_outputs(layout, ["old", "new"], "matches")
+    assert matches.height == 0
+    with pytest.raises(FileNotFoundError):
+        union_outputs(layout, ["old", "missing"], "review")
