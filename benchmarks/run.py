@@ -50,13 +50,14 @@ CHANGED_SOURCE = "synthia"
 
 
 def _rss_mib() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    """Peak RSS of this process or of its largest finished child (the mix's render workers)."""
+    return round(max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024, 1)
 
 
 def _cpu_seconds() -> float:
-    """User + system CPU of this process, all threads: robust to a machine shared with others."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """User + system CPU of this process and its finished children (the mix's render workers),
+    all threads: robust to a machine shared with others."""
+    return sum(u.ru_utime + u.ru_stime for u in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)))
 
 
 # --- stages (run in child processes) ---------------------------------------------------------
