@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from bagel_data.locks import write_lock
 from bagel_data.mix.checks import CheckOutcome, target_schema, validate
@@ -72,12 +73,18 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
         readers = [PartReader(cache, m) for m in metas]
         buckets = bucket_count(records, config.render_chunk_rows)
         writer, stats = ShardWriter(staged, target_schema(product), config), OutputStats(product)
-        for b in range(buckets):  # one key range of every part at a time, in (key, position) order
-            pieces = [p for p in (r.bucket(b, buckets) for r in readers) if p is not None]
-            if pieces:
-                rows = pl.concat(pieces).sort(KEY, POS).drop(KEY, POS)
-                stats.add(rows)
-                writer.add(rows)
+        try:
+            for b in range(buckets):  # one key range of every part at a time, in (key, position) order
+                pieces = [p for p in (r.bucket(b, buckets) for r in readers) if p is not None]
+                if pieces:
+                    rows = pa.concat_tables(pieces).combine_chunks()
+                    order = np.lexsort((rows.column(POS).to_numpy(), rows.column(KEY).to_numpy()))
+                    rows = rows.take(order).drop_columns([KEY, POS])
+                    stats.add(rows)
+                    writer.add(rows)
+        except BaseException:
+            writer.abort()
+            raise
         shards = [s.as_dict() for s in writer.close()]
         manifest = build_manifest(
             product=product,

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 
 import bagel_data
 from bagel_data import schema
@@ -38,17 +40,18 @@ def code_digest() -> str:
 
 
 class OutputStats:
-    """Row counts per (source, format) and text lengths, accumulated chunk by chunk."""
+    """Row counts per (source, format) and text lengths, accumulated chunk by chunk (Arrow tables)."""
 
     def __init__(self, product: str):
         self.fields = LENGTH_FIELDS[product]
         self._counts: list[pl.DataFrame] = []
         self._lengths: dict[str, list[np.ndarray]] = {f: [] for f in self.fields}
 
-    def add(self, frame: pl.DataFrame) -> None:
-        self._counts.append(frame.group_by("source", "format").len())
+    def add(self, table: pa.Table) -> None:
+        counts = table.select(["source", "format"]).group_by(["source", "format"]).aggregate([([], "count_all")])
+        self._counts.append(pl.from_arrow(counts).rename({"count_all": "len"}))
         for name in self.fields:
-            self._lengths[name].append(frame[name].str.len_chars().to_numpy())
+            self._lengths[name].append(pc.utf8_length(table.column(name)).to_numpy())
 
     def rows_by_source_format(self) -> dict[str, dict[str, int]]:
         if not self._counts:

@@ -2,12 +2,14 @@
 shuffle key and kept in the data home's cache under a fingerprint of everything that shapes them.
 
 A part is an lz4 Arrow IPC file (`<source>.<kind>.<fingerprint>.arrow`) with its rows in
-(key, position) order, plus `.keys.npy` (the sorted keys) and `.json` (row and batch counts, the
+(key, position) order, already in the output schema (plus the key and position columns) and in
+small record batches (`PART_BATCH_ROWS`), plus `.keys.npy` (the sorted keys) and `.json` (row and batch counts, the
 output `source` labels), written atomically, the JSON last: a part without its JSON does not
 exist. The fingerprint covers the source's normalized part file (path, size, mtime), the
 selected row indices, the source's place in the priority order, the render settings and the
 code of the renderer, so after one source changes only the parts whose rows changed are
-rendered again; the shard writer merges every part bucket by bucket (`PartReader.bucket`).
+rendered again; the shard writer merges every part bucket by bucket (`PartReader.bucket`),
+reading each part front to back once (every batch is decompressed once, whatever the bucket count).
 
 Parts are rendered in parallel processes (`mix.workers`) when enough rows are missing; each
 worker holds one source's selected rows and one chunk of output rows at a time.
@@ -30,6 +32,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
+from bagel_data import schema as schemas
 from bagel_data.mix.config import MixConfig
 from bagel_data.mix.plan import KINDS, base_plan, row_hashes
 from bagel_data.mix.render import COLUMNS, render_chunk
@@ -37,7 +40,8 @@ from bagel_data.mix.select import part_path
 from bagel_data.mix.spill import KEY, POS, bucket_of
 from bagel_data.storage import Layout
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+PART_BATCH_ROWS = 4096  # rows per record batch of a part: what a reader holds of each part at a time
 PARALLEL_MIN_RECORDS = 200_000  # below this many missing output rows, render in this process
 _RENDERER_MODULES = ("formats/templates.py", "formats/expand.py", "mix/render.py", "mix/plan.py", "mix/parts.py")
 _POS_SHIFT = 40  # position = (source code * 3 + kind) << 40 | record index within the part
@@ -93,6 +97,12 @@ def part_dir(layout: Layout, product: str) -> Path:
     return layout.cache_dir / "mix" / product
 
 
+def part_schema(product: str) -> pa.Schema:
+    """A part's columns: the product's output schema plus the shuffle key and plan position."""
+    target = schemas.SFT_OUTPUT if product == "sft" else schemas.DPO_OUTPUT
+    return target.append(pa.field(KEY, pa.uint64(), nullable=False)).append(pa.field(POS, pa.uint64(), nullable=False))
+
+
 def _paths(folder: Path, job: PartJob, fingerprint: str) -> tuple[Path, Path, Path]:
     stem = f"{job.source}.{job.kind}.{fingerprint}"
     return folder / f"{stem}.arrow", folder / f"{stem}.keys.npy", folder / f"{stem}.json"
@@ -118,21 +128,19 @@ def render_part(job: PartJob, folder: Path) -> dict:
     first = ((job.code * len(KINDS) + KINDS.index(job.kind)) << _POS_SHIFT)
     plan = plan.with_columns(pl.int_range(first, first + plan.height, dtype=pl.UInt64).alias("pos")).sort("key", "pos")
     tmp = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in (data, keys_path, meta_path)]
-    batches, writer, schema = [], None, None
+    target = part_schema(job.product)
+    batches, writer = [], None
     options = ipc.IpcWriteOptions(compression="lz4")
     try:
         with pa.OSFile(str(tmp[0]), "wb") as sink:
+            writer = ipc.new_file(sink, target, options=options)
             for start in range(0, plan.height, config.render_chunk_rows):
                 rows = render_chunk(plan.slice(start, config.render_chunk_rows), job.kind, base, config, job.product).sort(KEY, POS)
-                table = rows.to_arrow()
-                if writer is None:
-                    schema = table.schema
-                    writer = ipc.new_file(sink, schema, options=options)
-                for batch in table.cast(schema).combine_chunks().to_batches(max_chunksize=config.render_chunk_rows):
+                table = schemas.conform(rows.to_arrow(compat_level=pl.CompatLevel.newest()), target, f"{job.source} {job.kind} part")
+                for batch in table.combine_chunks().to_batches(max_chunksize=PART_BATCH_ROWS):
                     writer.write_batch(batch)
                     batches.append(batch.num_rows)
-            if writer is not None:
-                writer.close()
+            writer.close()
         keys = plan["key"].to_numpy()
         with open(tmp[1], "wb") as fh:
             np.save(fh, keys)
@@ -184,7 +192,8 @@ def prune(folder: Path, keep: set[str]) -> list[Path]:
 
 
 class PartReader:
-    """Rows of one part by key-range bucket (`spill.bucket_of`), read batch by batch."""
+    """Rows of one part by key-range bucket (`spill.bucket_of`), asked for in increasing bucket
+    order: the part is read front to back once, holding at most one record batch."""
 
     def __init__(self, folder: Path, meta: dict):
         stem = folder / f"{meta['source']}.{meta['kind']}.{meta['fingerprint']}"
@@ -194,19 +203,31 @@ class PartReader:
         self._file = pa.memory_map(f"{stem}.arrow")
         self._reader = ipc.open_file(self._file) if meta["rows"] else None
         self._buckets: np.ndarray | None = None
+        self._next = 0  # first row not handed out yet
+        self._batch: tuple[int, pa.RecordBatch] | None = None  # the batch read last
 
-    def bucket(self, b: int, count: int) -> pl.DataFrame | None:
-        """This part's rows of bucket b of `count` (in key order), or None."""
+    def bucket(self, b: int, count: int) -> pa.Table | None:
+        """This part's rows of bucket b of `count` (in key order), or None. Buckets must be asked
+        for in increasing order, with the same count."""
         if self._reader is None:
             return None
         if self._buckets is None:
             self._buckets = bucket_of(np.asarray(self.keys), count)
-        lo, hi = np.searchsorted(self._buckets, [b, b + 1])
-        if lo == hi:
-            return None
-        first, last = np.searchsorted(self.offsets, lo, "right") - 1, np.searchsorted(self.offsets, hi - 1, "right") - 1
-        table = pa.Table.from_batches([self._reader.get_batch(int(i)) for i in range(first, last + 1)])
-        return pl.from_arrow(table).slice(int(lo - self.offsets[first]), int(hi - lo))
+        lo, hi = (int(x) for x in np.searchsorted(self._buckets, [b, b + 1]))
+        if lo < self._next:
+            raise ValueError(f"part {self.meta['source']}.{self.meta['kind']}: bucket {b} asked for after a later one")
+        pieces = []
+        at = lo
+        while at < hi:
+            i = int(np.searchsorted(self.offsets, at, "right")) - 1
+            if self._batch is None or self._batch[0] != i:
+                self._batch = (i, self._reader.get_batch(i))
+            end = min(hi, int(self.offsets[i + 1]))
+            pieces.append(self._batch[1].slice(at - int(self.offsets[i]), end - at))
+            at = end
+        self._next = max(self._next, hi)
+        return pa.Table.from_batches(pieces) if pieces else None
 
     def close(self) -> None:
+        self._batch = None
         self._file.close()

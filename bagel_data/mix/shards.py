@@ -1,22 +1,27 @@
-"""Streaming shard writer: output rows arrive in final order, chunk by chunk, and are cut into
+"""Streaming shard writer: output rows (Arrow tables) arrive in final order, chunk by chunk, and are cut into
 `part-NNNNN.parquet` files of a set row count or of a set size in uncompressed text bytes
 (the UTF-8 bytes of every string value of a row, message contents included); the last shard
 holds the rest. Optional `part-NNNNN.jsonl` twins. Each file's sha256 is taken as written.
 
 Bytes are deterministic: the same rows arrive in the same chunks (the chunk size is a recipe
 setting), are cast to the canonical schema and written by pyarrow with fixed settings (no
-timestamps in Parquet metadata).
+timestamps in Parquet metadata). Full shards are written by `WRITER_THREADS` background
+threads (pyarrow encodes and compresses outside the GIL) while the next rows are merged; at
+most `WRITER_THREADS + 1` shards are held in memory.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bagel_data import schema as schemas
@@ -24,6 +29,7 @@ from bagel_data.mix.config import MixConfig
 
 SHARD_NAME = "part-{:05d}.parquet"
 JSONL_NAME = "part-{:05d}.jsonl"
+WRITER_THREADS = 2
 
 
 def sha256_file(path: Path) -> str:
@@ -34,18 +40,21 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def text_bytes(frame: pl.DataFrame) -> np.ndarray:
+def text_bytes(table: pa.Table) -> np.ndarray:
     """UTF-8 bytes of every string value per row (list-of-struct messages included)."""
-    parts = []
-    for name, dtype in frame.schema.items():
-        if dtype == pl.String:
-            parts.append(pl.col(name).str.len_bytes().fill_null(0))
-        elif isinstance(dtype, pl.List):
-            contents = pl.col(name).list.eval(pl.element().struct.field("content").str.len_bytes().fill_null(0)).list.sum()
-            parts.append(contents.fill_null(0))
-    if not parts:
-        return np.zeros(frame.height, dtype=np.int64)
-    return frame.select(pl.sum_horizontal(parts).cast(pl.Int64).alias("b"))["b"].to_numpy()
+    total = np.zeros(table.num_rows, dtype=np.int64)
+    for field in table.schema:
+        column = table.column(field.name)
+        if pa.types.is_string(field.type) or pa.types.is_large_string(field.type):
+            total += pc.binary_length(column).fill_null(0).to_numpy()
+        elif pa.types.is_list(field.type) and table.num_rows:
+            values = pc.list_flatten(column)
+            if values.type.get_field_index("content") < 0:
+                continue
+            lengths = pc.binary_length(pc.struct_field(values, "content")).fill_null(0).to_numpy()
+            owners = pc.list_parent_indices(column).to_numpy()
+            total += np.bincount(owners, weights=lengths, minlength=table.num_rows).astype(np.int64)
+    return total
 
 
 @dataclass
@@ -65,17 +74,20 @@ class ShardWriter:
     def __init__(self, folder: Path, target: pa.Schema, config: MixConfig):
         self.folder, self.target, self.config = Path(folder), target, config
         self.shards: list[ShardInfo] = []
-        self._buffer: list[pl.DataFrame] = []
+        self._buffer: list[pa.Table] = []
         self._rows = 0
         self._bytes = 0
+        self._count = 0
+        self._pool = ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="shard-writer")
+        self._pending: deque[Future] = deque()
 
-    def add(self, frame: pl.DataFrame) -> None:
+    def add(self, table: pa.Table) -> None:
         """Append rows (in final order); write every shard that fills up."""
-        sizes = text_bytes(frame)
+        sizes = text_bytes(table)
         start = 0
-        while start < frame.height:
+        while start < table.num_rows:
             cut = self._fitting(sizes[start:])
-            self._buffer.append(frame.slice(start, cut))
+            self._buffer.append(table.slice(start, cut))
             self._rows += cut
             self._bytes += int(sizes[start : start + cut].sum())
             start += cut
@@ -83,10 +95,21 @@ class ShardWriter:
                 self._flush()
 
     def close(self) -> list[ShardInfo]:
-        """Write the last partial shard (or one empty shard when nothing was written)."""
-        if self._buffer or not self.shards:
-            self._flush()
+        """Write the last partial shard (or one empty shard when nothing was written); wait for
+        every write (a failed write raises here)."""
+        try:
+            if self._buffer or not self._count:
+                self._flush()
+            while self._pending:
+                self.shards.append(self._pending.popleft().result())
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
         return self.shards
+
+    def abort(self) -> None:
+        """Stop without writing what is buffered (the build failed); waits for running writes."""
+        self._buffer = []
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
     def _fitting(self, sizes: np.ndarray) -> int:
         """How many of the next rows (of these text sizes) still go into the open shard (>= 1)."""
@@ -101,10 +124,16 @@ class ShardWriter:
         return self._bytes >= self.config.bytes_per_shard
 
     def _flush(self) -> None:
-        frame = pl.concat(self._buffer) if self._buffer else pl.DataFrame(schema=pl.from_arrow(self.target.empty_table()).schema)
-        index = len(self.shards)
-        # zero-copy export (string views), then one cast to the canonical types
-        table = schemas.conform(frame.to_arrow(compat_level=pl.CompatLevel.newest()), self.target, f"shard {index}")
+        table = pa.concat_tables(self._buffer) if self._buffer else self.target.empty_table()
+        index, text = self._count, self._bytes
+        self._count += 1
+        self._buffer, self._rows, self._bytes = [], 0, 0
+        while len(self._pending) >= WRITER_THREADS:  # bound what is held: wait for the oldest write
+            self.shards.append(self._pending.popleft().result())
+        self._pending.append(self._pool.submit(self._write, table, index, text))
+
+    def _write(self, table: pa.Table, index: int, text: int) -> ShardInfo:
+        table = schemas.conform(table, self.target, f"shard {index}")
         path = self.folder / SHARD_NAME.format(index)
         pq.write_table(
             table,
@@ -113,10 +142,9 @@ class ShardWriter:
             compression_level=self.config.compression_level,
             row_group_size=self.config.row_group_rows,
         )
-        info = ShardInfo(path.name, table.num_rows, path.stat().st_size, sha256_file(path), self._bytes)
+        info = ShardInfo(path.name, table.num_rows, path.stat().st_size, sha256_file(path), text)
         if self.config.jsonl:
             twin = self.folder / JSONL_NAME.format(index)
-            frame.write_ndjson(twin)
+            pl.from_arrow(table).write_ndjson(twin)
             info.jsonl = {"path": twin.name, "bytes": twin.stat().st_size, "sha256": sha256_file(twin)}
-        self.shards.append(info)
-        self._buffer, self._rows, self._bytes = [], 0, 0
+        return info

@@ -183,6 +183,37 @@ def test_row_order_does_not_depend_on_chunk_or_bucket_size(home):
     assert small_rows.equals(large_rows)
 
 
+def test_parts_read_in_small_batches_merge_to_the_same_rows(home, monkeypatch):
+    """A part's record batches cross bucket edges: each bucket takes its rows from one or more
+    batches, and each batch is read once; the rows and their order stay the same."""
+    from bagel_data.mix import parts
+
+    _write_mix(home)
+    whole = pl.read_parquet(build_product(_recipe(), home, "sft").folder / "part-*.parquet")
+    monkeypatch.setattr(parts, "PART_BATCH_ROWS", 3)
+    monkeypatch.setattr(parts, "FORMAT_VERSION", parts.FORMAT_VERSION + 1000)  # a new fingerprint: render again
+    report = build_product(_recipe(mix={"render_chunk_rows": 5}), home, "sft")
+    metas = [json.loads(p.read_text()) for p in parts.part_dir(Layout(home), "sft").glob("*.json")]
+    assert any(len(m["batches"]) > 10 and max(m["batches"]) <= 3 for m in metas)
+    assert pl.read_parquet(report.folder / "part-*.parquet").equals(whole)
+
+
+def test_part_reader_refuses_buckets_out_of_order(home):
+    from bagel_data.mix import parts
+
+    _write_mix(home)
+    build_product(_recipe(), home, "sft")
+    folder = parts.part_dir(Layout(home), "sft")
+    meta = max((json.loads(p.read_text()) for p in folder.glob("*.json")), key=lambda m: m["rows"])
+    reader = parts.PartReader(folder, meta)
+    try:
+        reader.bucket(3, 4)  # the last bucket: every row before it counts as handed out
+        with pytest.raises(ValueError, match="asked for after a later one"):
+            reader.bucket(0, 4)
+    finally:
+        reader.close()
+
+
 def test_exempt_source_with_its_own_row_labels_is_still_exempt(home):
     pairs = [(f"prompt {i}", f"good {i}", f"bad {i}") for i in range(3)]
     write_source(home, "pairs", preferences=preferences("pairs", pairs))
