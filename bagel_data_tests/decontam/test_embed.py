@@ -49,3 +49,16 @@ def test_static_vectors_are_cheap_normalized_token_means():
     assert vectors.shape == (4, 384)
     assert np.allclose(np.linalg.norm(vectors[:3], axis=1), 1.0, atol=1e-5) and not vectors[3].any()
     assert float(vectors[0] @ vectors[1]) > float(vectors[0] @ vectors[2])
+
+
+def test_static_vectors_from_the_model_folder_equal_the_loaded_models(tmp_path):
+    """The fast path (tokenizer.json + model.safetensors, no torch) gives the same vectors as the
+    loaded model's tokenizer and input embeddings, and loads no model."""
+    texts = ["  Natalia sold clips to 48 of her friends in April. ", "Ünïcödé ☃ text\nwith lines", "word " * 300, "CamelCase HTTPServer don't 3.14", ""]
+    fast = Embedder()
+    vectors = fast.static_vectors(texts)
+    assert not fast.encoder_loaded
+    loaded = Embedder()
+    loaded._load_from = str(tmp_path / "not-a-folder")  # no files to read: the loaded model's own tokenizer and table
+    loaded._model = Embedder()._encoder()
+    assert np.array_equal(vectors, loaded.static_vectors(texts))
