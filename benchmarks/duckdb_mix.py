@@ -3,9 +3,10 @@ the pipeline, starting from the same normalized parts and decontamination matche
 
 Same steps, done the obvious way: drop matched ids, keep each id from its first source in
 (priority, name) order (SFT; DPO dedups within a source), cap each source by a hash order
-(default cap: 50,000 of sources with >= 75,000 rows), render every assistant turn in every
-format with SQL string templates (history included), shuffle by a hash and write zstd Parquet
-with DuckDB's own COPY. No strata, weights, checks, manifest or byte-for-byte determinism
+(default cap: 50,000 of sources with >= 75,000 rows), render every assistant turn in the
+recipe's k of n formats per row (`mix.formats_per_row`: k consecutive formats from a start chosen
+by the id's hash) with SQL string templates (history included), shuffle by a hash and write zstd
+Parquet with DuckDB's own COPY. No strata, weights, checks, manifest or byte-for-byte determinism
 guarantees: a lower bound on what the same output costs in a general engine.
 """
 
@@ -71,7 +72,10 @@ def script(home: Path, out: Path, recipe: Recipe, formats: list[str], threads: i
     sft_case = " ".join(f"WHEN {_q(f)} THEN {_prompt(f, 'system', 'list_slice(conversation, 1, 2 * t)', 'conversation[2 * t + 1].content')}" for f in formats)
     sft_done = " ".join(f"WHEN {_q(f)} THEN {_completion(f, 'conversation[2 * t + 2].content')}" for f in formats)
     dpo_case = " ".join(f"WHEN {_q(f)} THEN {_prompt(f, 'system', '[]::STRUCT(role VARCHAR, content VARCHAR)[]', 'prompt')}" for f in formats)
-    fmt_values = ", ".join(f"({_q(f)})" for f in formats)
+    fmt_values = ", ".join(f"({_q(f)}, {i})" for i, f in enumerate(formats))
+    n = len(formats)
+    k_sft = int(recipe.mix.get("formats_per_row", n))
+    k_dpo = int(recipe.mix.get("dpo_formats_per_row", k_sft))
     return f"""
 SET threads TO {threads};
 SET memory_limit = '{memory_limit}';
@@ -79,7 +83,7 @@ SET preserve_insertion_order = false;
 CREATE TEMP TABLE sources(origin VARCHAR, priority INT, cap BIGINT);
 INSERT INTO sources VALUES
     {_sources_values(recipe)};
-CREATE TEMP TABLE formats(format VARCHAR);
+CREATE TEMP TABLE formats(format VARCHAR, ord INT);
 INSERT INTO formats VALUES {fmt_values};
 CREATE TEMP TABLE removed AS SELECT DISTINCT train_id AS id FROM read_parquet('{matches}');
 
@@ -105,6 +109,7 @@ COPY (
            CASE format {sft_done} END AS completion,
            list_slice(conversation, 1, 2 * t + 2) AS messages
     FROM (SELECT *, unnest(range(len(conversation) // 2)) AS t FROM sft WHERE conversation IS NOT NULL) CROSS JOIN formats
+    WHERE (hash(id) % {n} + ord) % {n} < {k_sft}
     UNION ALL
     SELECT id, source, 'text' AS format, '' AS prompt, text AS completion, [{{'role': 'assistant', 'content': text}}] AS messages
     FROM sft WHERE text IS NOT NULL
@@ -126,6 +131,6 @@ SELECT * EXCLUDE (n, k) FROM sized WHERE k <= coalesce(cap, CASE WHEN n >= {reci
 
 COPY (
     SELECT id, source, format, CASE format {dpo_case} END AS prompt, chosen, rejected
-    FROM dpo CROSS JOIN formats ORDER BY hash(id || format)
+    FROM dpo CROSS JOIN formats WHERE (hash(id) % {n} + ord) % {n} < {k_dpo} ORDER BY hash(id || format)
 ) TO '{out}/dpo' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 50000, FILE_SIZE_BYTES '256MB');
 """

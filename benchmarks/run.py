@@ -5,10 +5,12 @@ two baselines on the same data in the same run.
 
 1. `make_synthetic.make_mirror`: every source in its real upstream layout, v0.2 proportions,
    cross-source duplicates, planted benchmark items, ~1% malformed records (not timed).
-2. Stages, each in its own subprocess (so its peak RSS is its own): observe (upstream content
-   hashes), read + normalize (every source converter, the benchmark views), decontamination per
-   source unit (n-gram/rare-word candidates, embedding, matching; cold embedding cache), select +
-   dedup + sample and format + shard (`build_product` for sft and dpo), catalog.
+2. Stages, each in its own subprocess (so its peak RSS is its own, or its largest worker's):
+   observe (upstream content hashes), read + normalize (every source converter, the benchmark
+   views), decontamination per source unit (n-gram/rare-word candidates, embedding, matching;
+   cold embedding cache), select + dedup + sample and format + shard (`build_product` for sft and
+   dpo), catalog. Read and decontamination run their sources and units in `--workers` processes
+   (default 2), biggest first, as the multiprocess executor runs those independent steps.
 3. Baselines on the same normalized parts and matches: the original's per-row method
    (`mix_benchmark.step_baseline`: Python dicts and a loop per row, on at most
    `--baseline-rows` rows, rate extrapolated) and the mix as one DuckDB SQL script
@@ -85,45 +87,85 @@ def stage_observe(work: Path, only: str | None = None) -> dict:
     return {"seconds": time.perf_counter() - t}
 
 
-def stage_read(work: Path, only: str | None = None) -> dict:
+def _read_one(work: Path, name: str) -> dict:
+    """One source, as its `sources/<name>` step does (runs in a worker process)."""
+    from bagel_data.sources import build_source
+
+    recipe, settings = _ctx(work)
+    s = time.perf_counter()
+    result = build_source(recipe.sources[name], recipe, settings)
+    return {"name": name, "rows_in": result.rows_in, "rows_out": result.total_out, "dropped": sum(result.dropped.values()), "seconds": round(time.perf_counter() - s, 2)}
+
+
+def _read_benchmark(work: Path, name: str) -> dict:
     from bagel_data import schema
     from bagel_data.decontam.benchmarks import VIEWS, read_benchmark
-    from bagel_data.sources import build_source
     from bagel_data.storage import Layout, write_parquet
 
     recipe, settings = _ctx(work)
+    views = read_benchmark(recipe.benchmarks[name], settings)[0]
+    write_parquet(schema.conform(views, VIEWS), Layout(settings.home).benchmark(name))
+    return {"name": name}
+
+
+def _fan_out(fn, work: Path, items: list[str]) -> list[dict]:
+    """fn(work, item) for every item, in WORKERS processes (biggest first, as given), like the
+    multiprocess executor running independent steps; in this process when WORKERS is 1."""
+    if WORKERS <= 1 or len(items) <= 1:
+        return [fn(work, item) for item in items]
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:
+        return list(pool.map(fn, [work] * len(items), items))
+
+
+def _by_size(work: Path, names: list[str]) -> list[str]:
+    """Source names, biggest upstream first (the pool stays busy to the end)."""
+    written = json.loads((work / "results.json").read_text()).get("written", {}) if (work / "results.json").is_file() else {}
+    return sorted(names, key=lambda n: -written.get(n, 0))
+
+
+def stage_read(work: Path, only: str | None = None) -> dict:
+    recipe, _settings = _ctx(work)
     t = time.perf_counter()
-    rows_in = rows_out = rejects = 0
-    per_source = {}
-    for spec in recipe.enabled_sources():
-        if only and spec.name != only:
-            continue
-        s = time.perf_counter()
-        result = build_source(spec, recipe, settings)
-        rows_in += result.rows_in
-        rows_out += result.total_out
-        rejects += sum(result.dropped.values())
-        per_source[spec.name] = {"rows_in": result.rows_in, "seconds": round(time.perf_counter() - s, 2)}
+    names = [spec.name for spec in recipe.enabled_sources() if not only or spec.name == only]
+    results = _fan_out(_read_one, work, _by_size(work, names))
     if not only:
-        for spec in recipe.benchmarks.values():
-            views = read_benchmark(spec, settings)[0]
-            write_parquet(schema.conform(views, VIEWS), Layout(settings.home).benchmark(spec.name))
-    return {"seconds": time.perf_counter() - t, "rows_in": rows_in, "rows_out": rows_out, "dropped": rejects, "per_source": per_source}
+        _fan_out(_read_benchmark, work, list(recipe.benchmarks))
+    per_source = {r["name"]: {"rows_in": r["rows_in"], "seconds": r["seconds"]} for r in results}
+    return {"seconds": time.perf_counter() - t, "rows_in": sum(r["rows_in"] for r in results), "rows_out": sum(r["rows_out"] for r in results),
+            "dropped": sum(r["dropped"] for r in results), "per_source": per_source, "workers": WORKERS}
+
+
+def _decontam_unit(work: Path, name: str) -> dict:
+    """One decontamination unit, as its `decontamination/<unit>` step does (a worker process
+    builds the benchmark index once, at its first unit)."""
+    from bagel_data.assets.decontam import EmbedderResource
+    from bagel_data.decontam.config import DecontamConfig
+    from bagel_data.decontam.run import benchmark_views, decontaminate_unit, units
+    from bagel_data.storage import Layout
+
+    recipe, settings = _ctx(work)
+    layout = Layout(settings.home)
+    config = DecontamConfig.from_section(recipe.decontamination)
+    views = benchmark_views(recipe, settings, from_layout=True)
+    embedder = EmbedderResource().embedder(config, layout) if config.embedding else None
+    unit = next(u for u in units(recipe) if u.name == name)
+    _report, st = decontaminate_unit(layout, unit, views, config, embedder)
+    return st
 
 
 def stage_decontam(work: Path, only: str | None = None) -> dict:
-    from bagel_data.assets.decontam import EmbedderResource
     from bagel_data.decontam.config import DecontamConfig
-    from bagel_data.decontam.run import benchmark_views, decontaminate_unit, union_outputs, units
+    from bagel_data.decontam.run import union_outputs, units
     from bagel_data.storage import Layout
 
     recipe, settings = _ctx(work)
     layout = Layout(settings.home)
     config = DecontamConfig.from_section(recipe.decontamination)
     t = time.perf_counter()
-    views = benchmark_views(recipe, settings, from_layout=True)
-    embedder = EmbedderResource().embedder(config, layout) if config.embedding else None
-    totals = {"rows": 0, "index": 0.0, "candidates": 0.0, "embedding": 0.0, "matching": 0.0, "embedded_rows": 0, "contaminated": 0, "units": 0}
+    totals = {"rows": 0, "index": 0.0, "candidates": 0.0, "embedding": 0.0, "matching": 0.0, "embedded_rows": 0, "contaminated": 0, "units": 0, "workers": WORKERS}
     if not config.enabled:  # --skip-decontamination: an empty report, so the mix and DuckDB read the same
         from bagel_data.decontam.report import REPORT
         from bagel_data.storage import write_parquet
@@ -131,10 +173,9 @@ def stage_decontam(work: Path, only: str | None = None) -> dict:
         write_parquet(REPORT.empty_table(), layout.decontam_dir / "matches.parquet")
         return {**totals, "seconds": time.perf_counter() - t, "skipped": True}
     all_units = units(recipe)
-    for unit in all_units:
-        if only and unit.source != only:
-            continue
-        _report, st = decontaminate_unit(layout, unit, views, config, embedder)
+    order = {n: i for i, n in enumerate(_by_size(work, sorted({u.source for u in all_units})))}
+    mine = sorted((u for u in all_units if not only or u.source == only), key=lambda u: (order[u.source], u.part))
+    for st in _fan_out(_decontam_unit, work, [u.name for u in mine]):
         stage = st.get("stage_seconds", {})
         encode = (st.get("embedding_total") or {}).get("encode_seconds", 0.0)
         candidates = stage.get("ngram", 0.0) + stage.get("lexical", 0.0)
@@ -216,6 +257,7 @@ STAGES = {f.__name__.removeprefix("stage_"): f for f in (stage_observe, stage_re
 
 
 IN_PROCESS = False  # --in-process: stages run here (quick smoke runs; peak RSS is then cumulative)
+WORKERS = 2  # --workers: processes the read and decontamination stages fan out to (the executor's max_concurrent)
 
 
 def child(name: str, work: Path, only: str | None = None) -> dict:
@@ -224,7 +266,7 @@ def child(name: str, work: Path, only: str | None = None) -> dict:
         t, cpu = time.perf_counter(), _cpu_seconds()
         result = json.loads(json.dumps(STAGES[name](work, only)))
         return {**result, "max_rss_mib": _rss_mib(), "cpu_seconds": _cpu_seconds() - cpu, "process_seconds": time.perf_counter() - t}
-    cmd = [sys.executable, __file__, "--stage", name, "--work", str(work)] + (["--only", only] if only else [])
+    cmd = [sys.executable, __file__, "--stage", name, "--work", str(work), "--workers", str(WORKERS)] + (["--only", only] if only else [])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     t = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
@@ -299,6 +341,9 @@ def run(rows: int, work: Path, *, embedding: bool, baseline_rows: int, increment
     (work / "baseline-recipe.yaml").write_text(yaml.safe_dump(baseline_raw, sort_keys=False))
     r.setdefault("rows", rows)
     r.setdefault("machine", _machine())
+    from bagel_data.mix.config import default_workers
+
+    r.setdefault("mix_workers", default_workers())
     for name in ("observe", "read", "decontam", "mix", "catalog"):
         if name not in r:
             keep(name, child(name, work))
@@ -324,6 +369,7 @@ def table(r: dict) -> str:
         f"bagel-data benchmark: --rows {r['rows']:,} (synthetic mirror {r['mirror_rows']:,} records, made in " + (f"{r['make_seconds']:.0f} s" if r['make_seconds'] else "an earlier run") + "; "
         f"{rows_in:,} upstream rows read, {normalized:,} normalized, {rd['dropped']:,} set aside by filters and as malformed)",
         f"machine: {r['machine']}",
+        f"read and decontamination fan out to {rd.get('workers', 1)} worker process(es), one source or unit at a time, as the multiprocess executor runs their steps; the mix renders parts in up to {r.get('mix_workers', 'the default')} processes",
         "",
         "| stage | rows | wall s | rows/s | CPU s (process) | rows per CPU s | peak RSS GiB |",
         "|---|---|---|---|---|---|---|",
@@ -379,10 +425,13 @@ def main() -> None:
     parser.add_argument("--skip-decontamination", action="store_true", help="no decontamination stage (an empty report)")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--in-process", action="store_true", help="run the stages in this process (smoke test; RSS not per stage)")
+    parser.add_argument("--workers", type=int, default=2, help="processes the read and decontamination stages fan out to, as the multiprocess executor's max_concurrent (1: one process)")
     parser.add_argument("--table-from", type=Path, help="print the table of an earlier --json result")
     parser.add_argument("--stage", choices=sorted(STAGES), help=argparse.SUPPRESS)
     parser.add_argument("--only", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    global WORKERS
+    WORKERS = args.workers
     if args.stage:
         result = STAGES[args.stage](args.work, args.only)
         result["max_rss_mib"] = _rss_mib()

@@ -18,11 +18,15 @@ sources share one taken set; otherwise each product is traced on its own.
 
 The trace (`trace_rows`) keeps one record per candidate row with the rule that dropped it, so
 the fidelity report (rows per source before and after each rule) and the selection come from
-one frame. Only ids, categories and turn counts are read here; texts are gathered later.
+one frame. Only ids, categories and turn counts are read here; texts are gathered later. With
+a shared id space the SFT and DPO outputs need the same trace: it is kept in the data home's
+cache under a fingerprint of its inputs (`cached_trace`), so the second product reads it back.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,7 +36,7 @@ from bagel_data import ids
 from bagel_data.mix.config import MixConfig
 from bagel_data.mix.sampling import sample, target_size
 from bagel_data.recipe import Recipe, SourceSpec
-from bagel_data.storage import Layout
+from bagel_data.storage import Layout, write_parquet
 
 PARTS = {"sft": ("instructions", "texts"), "dpo": ("preferences",)}
 RULES = ("duplicate_within", "own_sampling", "duplicate_cross", "default_cap", "decontamination")
@@ -192,10 +196,41 @@ def fidelity_report(trace: pl.DataFrame, recipe: Recipe, product: str) -> pl.Dat
     return pl.DataFrame(rows, schema=columns)
 
 
+def trace_fingerprint(recipe: Recipe, config: MixConfig, layout: Layout, products: tuple[str, ...], removals: pl.Series | None) -> str:
+    """What a trace depends on: the recipe, the mix settings, every normalized part it reads
+    (path, size, mtime, inode) and the removed ids."""
+    parts = [p for product in products for p in PARTS[product]]
+    files = []
+    for spec in ordered_sources(recipe):
+        for part in parts:
+            stat = part_path(layout, spec.name, part).stat()
+            files.append([spec.name, part, stat.st_size, stat.st_mtime_ns, stat.st_ino])
+    digest = hashlib.blake2b(json.dumps([recipe.digest, config.as_manifest(), products, files], sort_keys=True, default=str).encode(), digest_size=12)
+    digest.update(b"none" if removals is None else "\n".join(removals.to_list()).encode())
+    return digest.hexdigest()
+
+
+def cached_trace(recipe: Recipe, config: MixConfig, layout: Layout, products: tuple[str, ...], removals: pl.Series | None) -> pl.DataFrame:
+    """`trace_rows`, read back from `<cache>/mix/trace-<fingerprint>.parquet` when an earlier
+    build (the other product) traced the same inputs; written there otherwise (the last two kept)."""
+    folder = layout.cache_dir / "mix"
+    path = folder / f"trace-{trace_fingerprint(recipe, config, layout, products, removals)}.parquet"
+    if path.is_file():
+        try:
+            return pl.read_parquet(path).cast(_TRACE_SCHEMA)
+        except (pl.exceptions.PolarsError, OSError):
+            path.unlink(missing_ok=True)  # a damaged cache file: trace again
+    trace = trace_rows(recipe, config, layout, products, removals)
+    write_parquet(trace.to_arrow(), path, compression="lz4")
+    for old in sorted(folder.glob("trace-*.parquet"), key=lambda p: p.stat().st_mtime_ns)[:-2]:
+        old.unlink(missing_ok=True)
+    return trace
+
+
 def select_rows(recipe: Recipe, config: MixConfig, layout: Layout, product: str, removals: pl.Series | None) -> Selection:
     """The rows of one product, with per-source stats, cross-source drops and the trace."""
     products = tuple(PARTS) if config.shared_id_space else (product,)
-    trace = trace_rows(recipe, config, layout, products, removals)
+    trace = cached_trace(recipe, config, layout, products, removals)
     mine = trace.filter(pl.col("part").is_in(list(PARTS[product])))
     rows = mine.filter(pl.col("dropped_by").is_null()).select(list(_CANDIDATE_SCHEMA))
     drops = (

@@ -75,6 +75,25 @@ def test_sft_and_dpo_share_one_id_space_unless_the_recipe_says_otherwise(home):
     assert _select(separate, home, "dpo").rows.height == 2
 
 
+def test_the_second_product_reads_the_shared_trace_back_and_changed_inputs_trace_again(home, monkeypatch):
+    from bagel_data.mix import select
+
+    write_source(home, "chat", instructions=instructions("chat", [conversation("same prompt", "answer"), conversation("only sft", "x")]))
+    write_source(home, "pairs", preferences=preferences("pairs", [("same prompt", "good", "bad"), ("only dpo", "g", "b")]))
+    recipe = make_recipe({"chat": {"priority": 3}, "pairs": {"priority": 2}})
+    traced = []
+    real = select.trace_rows
+    monkeypatch.setattr(select, "trace_rows", lambda *a, **k: traced.append(1) or real(*a, **k))
+    sft = _select(recipe, home, "sft")
+    dpo = _select(recipe, home, "dpo")
+    assert len(traced) == 1, "dpo read the trace sft wrote"
+    assert dpo.trace.equals(sft.trace) and dpo.rows.height == 1
+    assert len(list((Layout(home).cache_dir / "mix").glob("trace-*.parquet"))) == 1
+    write_source(home, "pairs", preferences=preferences("pairs", [("another prompt", "good", "bad")]))
+    assert _select(recipe, home, "dpo").rows["id"].to_list() != dpo.rows["id"].to_list()
+    assert len(traced) == 2, "a changed part is traced again"
+
+
 def test_one_source_holding_a_row_in_both_parts_keeps_both(home):
     write_source(home, "src", instructions=instructions("src", [conversation("same prompt", "answer")]), preferences=preferences("src", [("same prompt", "good", "bad")]))
     recipe = make_recipe({"src": {}})
