@@ -16,7 +16,7 @@ import polars as pl
 import pyarrow as pa
 
 from bagel_data.locks import write_lock
-from bagel_data.mix.checks import CheckOutcome, target_schema, validate
+from bagel_data.mix.checks import CheckOutcome, ContentChecks, target_schema, validate
 from bagel_data.mix.config import PRODUCTS, MixConfig, mix_config
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats, build_manifest, upstream_revisions
 from bagel_data.mix.parts import PartJob, PartReader, part_dir, prune, render_parts
@@ -73,6 +73,7 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
         readers = [PartReader(cache, m) for m in metas]
         buckets = bucket_count(records, config.render_chunk_rows)
         writer, stats = ShardWriter(staged, target_schema(product), config), OutputStats(product)
+        content = ContentChecks(product, removals=removals, exempt=exempt_labels)
         try:
             for b in range(buckets):  # one key range of every part at a time, in (key, position) order
                 pieces = [p for p in (r.bucket(b, buckets) for r in readers) if p is not None]
@@ -81,6 +82,7 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
                     order = np.lexsort((rows.column(POS).to_numpy(), rows.column(KEY).to_numpy()))
                     rows = rows.take(order).drop_columns([KEY, POS])
                     stats.add(rows)
+                    content.add(rows)
                     writer.add(rows)
         except BaseException:
             writer.abort()
@@ -103,7 +105,7 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
             shards=shards,
         )
         write_json(manifest, staged / MANIFEST_NAME)
-        outcomes = validate(staged, product, removals=removals, exempt=exempt_labels)
+        outcomes = validate(staged, product, removals=removals, exempt=exempt_labels, content=content)
         if not all(o.passed for o in outcomes):
             raise MixCheckError(product, outcomes)
         replace_dir(staged, final)

@@ -3,6 +3,11 @@
 The mix runs them on the staging folder before swapping it into place (a failing output never
 replaces a good one), the Dagster asset reports them as blocking asset checks, and
 `check_manifest` re-verifies the live folder at any time (a corrupted or swapped shard fails).
+
+The content checks (no empty fields, chosen differs from rejected, unique (id, format), no
+contaminated row) are one accumulator, `ContentChecks`, fed table by table: the mix feeds it the
+rows it hands to the shard writer (no second read of the shards), and `validate` without one
+feeds it the written shards, one at a time.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bagel_data import schema as schemas
@@ -22,7 +29,6 @@ from bagel_data.mix.render import base_id
 from bagel_data.mix.shards import sha256_file
 
 EXAMPLES = 5
-ENGINE = "streaming"  # the checks scan every shard: never hold a whole column of texts
 
 
 @dataclass(frozen=True)
@@ -39,10 +45,6 @@ def target_schema(product: str):
 
 def shard_files(folder: Path) -> list[Path]:
     return sorted(Path(folder).glob("part-*.parquet"))
-
-
-def _scan(folder: Path) -> pl.LazyFrame:
-    return pl.scan_parquet(shard_files(folder))
 
 
 def check_manifest(folder: Path) -> CheckOutcome:
@@ -79,61 +81,84 @@ def check_schema(folder: Path, product: str) -> CheckOutcome:
     return CheckOutcome("schema", not bad, desc, {"bad_shards": len(bad)})
 
 
-def _blank(col: str) -> pl.Expr:
-    """Null, empty or whitespace only (a regex test: no stripped copy of long texts)."""
-    return pl.col(col).is_null() | ~pl.col(col).str.contains(r"\S")
+def _blank_count(column: pa.ChunkedArray) -> int:
+    """Null, empty or whitespace-only values (a regex test: no stripped copy of long texts)."""
+    return int(column.null_count) + int(pc.sum(pc.invert(pc.match_substring_regex(column, r"\S"))).as_py() or 0)
 
 
-def check_non_empty(folder: Path, product: str) -> CheckOutcome:
-    """No empty prompt/completion (SFT; text rows have an empty prompt by design) or
-    prompt/chosen/rejected (DPO)."""
-    if product == "sft":
-        rules = {"prompt": _blank("prompt") & (pl.col("format") != TEXT_FORMAT), "completion": _blank("completion")}
-    else:
-        rules = {c: _blank(c) for c in ("prompt", "chosen", "rejected")}
-    counts = _scan(folder).select(**{k: v.sum() for k, v in rules.items()}).collect(engine=ENGINE).row(0, named=True)
-    bad = {k: int(v or 0) for k, v in counts.items()}
-    passed = not any(bad.values())
-    return CheckOutcome("no_empty_fields", passed, "no empty fields" if passed else f"empty fields: {bad}", {f"empty_{k}": v for k, v in bad.items()})
+class ContentChecks:
+    """The content checks of one output, accumulated over its rows table by table."""
+
+    def __init__(self, product: str, *, removals: pl.Series | None, exempt: Iterable[str]):
+        self.product, self.removals, self.exempt = product, removals, sorted(exempt)
+        self.fields = ("prompt", "completion") if product == "sft" else ("prompt", "chosen", "rejected")
+        self.empty = dict.fromkeys(self.fields, 0)
+        self.identical: list[str] = []
+        self.identical_count = 0
+        self.contaminated: list[str] = []
+        self.contaminated_count = 0
+        self._keys: list[pl.DataFrame] = []  # id, source, format of every row (short strings)
+
+    def add(self, table: pa.Table) -> None:
+        for name in self.fields:
+            column = table.column(name)
+            if self.product == "sft" and name == "prompt":  # text rows have an empty prompt by design
+                column = pc.filter(column, pc.not_equal(table.column("format"), TEXT_FORMAT))
+            self.empty[name] += _blank_count(column)
+        keys = pl.from_arrow(table.select(["id", "source", "format"]))
+        self._keys.append(keys)
+        if self.product == "dpo":
+            same = pc.equal(table.column("chosen"), table.column("rejected"))  # exact, as the original's chosen != rejected
+            ids = pc.filter(table.column("id"), same)
+            self.identical_count += len(ids)
+            self.identical += ids.to_pylist()[: EXAMPLES - len(self.identical)] if len(self.identical) < EXAMPLES else []
+        if self.removals is not None:
+            hits = keys.filter(base_id(pl.col("id")).is_in(self.removals.implode()))["id"]
+            self.contaminated_count += hits.len()
+            self.contaminated += hits.head(max(0, EXAMPLES - len(self.contaminated))).to_list()
+
+    def outcomes(self) -> list[CheckOutcome]:
+        """no_empty_fields, [chosen_differs_from_rejected], unique_id_format, no_contaminated_rows."""
+        bad = {k: int(v) for k, v in self.empty.items()}
+        passed = not any(bad.values())
+        out = [CheckOutcome("no_empty_fields", passed, "no empty fields" if passed else f"empty fields: {bad}", {f"empty_{k}": v for k, v in bad.items()})]
+        if self.product == "dpo":
+            n = self.identical_count
+            desc = "chosen differs from rejected everywhere" if not n else f"{n} pair(s) with chosen == rejected, e.g. {self.identical}"
+            out.append(CheckOutcome("chosen_differs_from_rejected", not n, desc, {"identical_pairs": n}))
+        out.append(self._unique())
+        out.append(self._decontaminated())
+        return out
+
+    def _unique(self) -> CheckOutcome:
+        """(id, format) is unique among rows of non-exempt sources (`exempt`: their output `source`
+        labels), and (id, source, format) overall."""
+        keys = pl.concat(self._keys) if self._keys else pl.DataFrame(schema={"id": pl.String, "source": pl.String, "format": pl.String})
+        a = _duplicates(keys.filter(~pl.col("source").is_in(self.exempt)), ["id", "format"])
+        b = _duplicates(keys, ["id", "source", "format"])
+        passed = a.is_empty() and b.is_empty()
+        examples = pl.concat([a.select("id", "format"), b.select("id", "format")]).head(EXAMPLES).to_dicts()
+        desc = "ids unique per format" if passed else f"duplicate (id, format): {a.height}, duplicate (id, source, format): {b.height}, e.g. {examples}"
+        return CheckOutcome("unique_id_format", passed, desc, {"duplicate_id_format": a.height, "duplicate_id_source_format": b.height})
+
+    def _decontaminated(self) -> CheckOutcome:
+        name = "no_contaminated_rows"
+        if self.removals is None:
+            return CheckOutcome(name, True, "decontamination disabled in the recipe", {"removal_ids": 0, "contaminated_rows": 0})
+        n = self.contaminated_count
+        desc = "no row is in the decontamination removals" if not n else f"{n} contaminated row(s), e.g. {self.contaminated}"
+        return CheckOutcome(name, not n, desc, {"removal_ids": len(self.removals), "contaminated_rows": n})
 
 
-def check_chosen_differs(folder: Path) -> CheckOutcome:
-    # exact comparison, as the original's `chosen != rejected`: answers differing in whitespace only are a pair
-    same = _scan(folder).filter(pl.col("chosen") == pl.col("rejected")).select("id").collect(engine=ENGINE)
-    desc = "chosen differs from rejected everywhere" if same.is_empty() else f"{same.height} pair(s) with chosen == rejected, e.g. {same['id'].head(EXAMPLES).to_list()}"
-    return CheckOutcome("chosen_differs_from_rejected", same.is_empty(), desc, {"identical_pairs": same.height})
-
-
-def _duplicates(lf: pl.LazyFrame, keys: list[str]) -> pl.DataFrame:
-    """Key combinations occurring more than once: a 64-bit hash per row finds suspects cheaply
-    (8 bytes a row, not the strings), then the suspects are compared exactly."""
-    hashes = lf.select(pl.struct(keys).hash().alias("h")).collect(engine=ENGINE)["h"]
+def _duplicates(keys: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Key combinations occurring more than once: a 64-bit hash per row finds suspects cheaply,
+    then the suspects are compared exactly."""
+    hashes = keys.select(pl.struct(columns).hash().alias("h"))["h"]
     suspects = hashes.filter(hashes.is_duplicated()).unique()
     if suspects.is_empty():
-        return pl.DataFrame(schema={k: pl.String for k in keys} | {"len": pl.UInt32})
-    exact = lf.filter(pl.struct(keys).hash().is_in(suspects.implode())).group_by(keys).len()
-    return exact.filter(pl.col("len") > 1).collect(engine=ENGINE)
-
-
-def check_unique(folder: Path, exempt: Iterable[str]) -> CheckOutcome:
-    """(id, format) is unique among rows of non-exempt sources (`exempt`: their output `source`
-    labels), and (id, source, format) overall."""
-    lf = _scan(folder)
-    a = _duplicates(lf.filter(~pl.col("source").is_in(sorted(exempt))), ["id", "format"])
-    b = _duplicates(lf, ["id", "source", "format"])
-    passed = a.is_empty() and b.is_empty()
-    examples = pl.concat([a.select("id", "format"), b.select("id", "format")]).head(EXAMPLES).to_dicts()
-    desc = "ids unique per format" if passed else f"duplicate (id, format): {a.height}, duplicate (id, source, format): {b.height}, e.g. {examples}"
-    return CheckOutcome("unique_id_format", passed, desc, {"duplicate_id_format": a.height, "duplicate_id_source_format": b.height})
-
-
-def check_decontaminated(folder: Path, removals: pl.Series | None) -> CheckOutcome:
-    name = "no_contaminated_rows"
-    if removals is None:
-        return CheckOutcome(name, True, "decontamination disabled in the recipe", {"removal_ids": 0, "contaminated_rows": 0})
-    hits = _scan(folder).filter(base_id(pl.col("id")).is_in(removals.implode())).select("id").collect(engine=ENGINE)
-    desc = "no row is in the decontamination removals" if hits.is_empty() else f"{hits.height} contaminated row(s), e.g. {hits['id'].head(EXAMPLES).to_list()}"
-    return CheckOutcome(name, hits.is_empty(), desc, {"removal_ids": len(removals), "contaminated_rows": hits.height})
+        return pl.DataFrame(schema={k: pl.String for k in columns} | {"len": pl.UInt32})
+    exact = keys.filter(pl.struct(columns).hash().is_in(suspects.implode())).group_by(columns).len()
+    return exact.filter(pl.col("len") > 1)
 
 
 CHECK_NAMES = {
@@ -142,10 +167,12 @@ CHECK_NAMES = {
 }
 
 
-def validate(folder: Path, product: str, *, removals: pl.Series | None, exempt: Iterable[str]) -> list[CheckOutcome]:
-    """Every check of `product`, in CHECK_NAMES order."""
-    outcomes = [check_manifest(folder), check_schema(folder, product), check_non_empty(folder, product)]
-    if product == "dpo":
-        outcomes.append(check_chosen_differs(folder))
-    outcomes += [check_unique(folder, exempt), check_decontaminated(folder, removals)]
-    return outcomes
+def validate(folder: Path, product: str, *, removals: pl.Series | None, exempt: Iterable[str], content: ContentChecks | None = None) -> list[CheckOutcome]:
+    """Every check of `product`, in CHECK_NAMES order; the content checks from `content` (fed with
+    the rows as they were written) or, without it, from the shards read back one at a time."""
+    outcomes = [check_manifest(folder), check_schema(folder, product)]
+    if content is None:
+        content = ContentChecks(product, removals=removals, exempt=exempt)
+        for shard in shard_files(folder):
+            content.add(pq.read_table(shard))
+    return outcomes + content.outcomes()

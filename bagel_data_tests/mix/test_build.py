@@ -145,6 +145,16 @@ def test_data_checks_catch_bad_rows(tmp_path):
     assert got["unique_id_format"].passed and got["no_empty_fields"].passed
 
 
+@pytest.mark.parametrize("product", ["sft", "dpo"])
+def test_checks_fed_by_the_merge_equal_the_checks_of_the_written_shards(home, product):
+    _write_mix(home)
+    write_removals(home, ["x"])
+    report = build_product(_recipe(decontamination=True), home, product)
+    exempt = {"truthy"} if product == "dpo" else set()
+    again = validate(report.folder, product, removals=pl.Series(["x"]), exempt=exempt)
+    assert [(o.name, o.passed, o.description, o.metadata) for o in again] == [(o.name, o.passed, o.description, o.metadata) for o in report.checks]
+
+
 def test_failing_check_keeps_the_previous_output(home):
     _write_mix(home)
     good = build_product(_recipe(), home, "dpo")
