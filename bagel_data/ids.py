@@ -13,6 +13,7 @@ import numpy as np
 import polars as pl
 
 _SEP = "\x1f"
+CHUNK = 50_000  # texts turned into Python strings at a time (bounds memory on big sources)
 
 
 def _digest(text: str, size: int = 8) -> bytes:
@@ -36,14 +37,15 @@ def instruction_ids(conversations: pl.Series, systems: pl.Series | None = None) 
         pl.element().filter(pl.element().struct.field("role") == "user").struct.field("content").str.strip_chars()
     ).list.join(_SEP)
     sys_col = systems.fill_null("").str.strip_chars() if systems is not None else pl.Series([""] * len(users))
-    keys = (sys_col + _SEP + users.fill_null("")).to_list()
-    return pl.Series("id", [_digest(k).hex() for k in keys], dtype=pl.String)
+    return text_ids(sys_col + _SEP + users.fill_null(""))
 
 
 def text_ids(texts: pl.Series | Iterable[str]) -> pl.Series:
     """Ids for a column of texts (plain text rows, or DPO system+prompt keys)."""
-    values = texts.to_list() if isinstance(texts, pl.Series) else list(texts)
-    return pl.Series("id", [_digest(v or "").hex() for v in values], dtype=pl.String)
+    if not isinstance(texts, pl.Series):
+        return pl.Series("id", [_digest(v or "").hex() for v in texts], dtype=pl.String)
+    out = [_digest(v or "").hex() for start in range(0, len(texts), CHUNK) for v in texts.slice(start, CHUNK).to_list()]
+    return pl.Series("id", out, dtype=pl.String)
 
 
 def preference_ids(prompts: pl.Series, systems: pl.Series | None = None) -> pl.Series:
@@ -53,9 +55,11 @@ def preference_ids(prompts: pl.Series, systems: pl.Series | None = None) -> pl.S
 
 def coins(ids: pl.Series | Sequence[str], seed: int, salt: str) -> np.ndarray:
     """A uniform float in [0, 1) per id, fixed by (seed, salt, id)."""
-    values = ids.to_list() if isinstance(ids, pl.Series) else list(ids)
     prefix = f"{seed}{_SEP}{salt}{_SEP}"
-    raw = b"".join(_digest(prefix + (v or "")) for v in values)
+    if isinstance(ids, pl.Series):
+        raw = b"".join(_digest(prefix + (v or "")) for start in range(0, len(ids), CHUNK) for v in ids.slice(start, CHUNK).to_list())
+    else:
+        raw = b"".join(_digest(prefix + (v or "")) for v in ids)
     ints = np.frombuffer(raw, dtype=">u8") if raw else np.zeros(0, dtype=np.uint64)
     return (ints >> np.uint64(11)).astype(np.float64) / float(1 << 53)
 
