@@ -44,12 +44,25 @@ def test_every_doc_config_validates_against_dagster_k8s(monkeypatch):
     defs = _k8s_defs(monkeypatch)
     job = defs.resolve_job_def("full_rebuild")
     assert job.executor_def is dagster_k8s.k8s_job_executor
+    local = None
     for config in _doc_run_configs():
-        if "max_concurrent" in config["execution"]["config"] and len(config["execution"]["config"]) == 1:
-            continue  # the local multiprocess example
+        if set(config["execution"]["config"]) <= {"max_concurrent", "start_method"}:
+            local = config  # the local multiprocess example: checked below against the local executor
+            continue
         resolved = dg.validate_run_config(job, config)["execution"]["k8s"]  # defaults filled in by dagster-k8s
         for key, value in config["execution"]["config"].items():
             assert resolved[key] == value if not isinstance(value, dict) else resolved[key], key
+
+
+    assert local is not None, "the doc's local executor example went missing"
+    monkeypatch.delenv("BAGEL_DATA_EXECUTOR")
+    from bagel_data.definitions import build_definitions
+
+    local_job = build_definitions(load_recipe()).resolve_job_def("full_rebuild")
+    assert local_job.executor_def.name == "bagel_multiprocess"
+    resolved = dg.validate_run_config(local_job, local)["execution"]["bagel_multiprocess"]  # what the executor receives
+    assert resolved["max_concurrent"] == local["execution"]["config"]["max_concurrent"]
+    assert "bagel_data.definitions" in resolved["start_method"][local["execution"]["config"]["start_method"]]["preload_modules"]
 
 
 def test_a_wrong_k8s_config_is_refused(monkeypatch):
