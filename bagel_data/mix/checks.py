@@ -81,9 +81,9 @@ def check_schema(folder: Path, product: str) -> CheckOutcome:
     return CheckOutcome("schema", not bad, desc, {"bad_shards": len(bad)})
 
 
-def _blank_count(column: pa.ChunkedArray) -> int:
-    """Null, empty or whitespace-only values (a regex test: no stripped copy of long texts)."""
-    return int(column.null_count) + int(pc.sum(pc.invert(pc.match_substring_regex(column, r"\S"))).as_py() or 0)
+def _blank(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Null, empty or whitespace only (Unicode whitespace, as Python's str.isspace)."""
+    return pc.or_kleene(pc.or_kleene(pc.is_null(column), pc.equal(pc.binary_length(column), 0)), pc.utf8_is_space(column)).fill_null(True)
 
 
 class ContentChecks:
@@ -101,10 +101,10 @@ class ContentChecks:
 
     def add(self, table: pa.Table) -> None:
         for name in self.fields:
-            column = table.column(name)
+            blank = _blank(table.column(name))
             if self.product == "sft" and name == "prompt":  # text rows have an empty prompt by design
-                column = pc.filter(column, pc.not_equal(table.column("format"), TEXT_FORMAT))
-            self.empty[name] += _blank_count(column)
+                blank = pc.and_(blank, pc.not_equal(table.column("format"), TEXT_FORMAT))
+            self.empty[name] += int(pc.sum(blank).as_py() or 0)
         keys = pl.from_arrow(table.select(["id", "source", "format"]))
         self._keys.append(keys)
         if self.product == "dpo":

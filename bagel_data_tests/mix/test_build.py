@@ -293,3 +293,12 @@ def test_parts_rendered_in_worker_processes_give_the_same_bytes(home, monkeypatc
     assert spawned and spawned[0]["max_workers"] == 2
     shards = lambda d: {n: h for n, h in d.items() if n.startswith("part-")}  # noqa: E731 (the manifest holds the recipe)
     assert shards(one) == shards(two) and len(shards(one)) >= 1
+
+
+def test_blank_means_empty_or_unicode_whitespace_only():
+    import pyarrow as pa
+
+    from bagel_data.mix.checks import _blank
+
+    values = pa.chunked_array([["", " ", "\u3000\n\t", "a", " a ", None, "\u00a0x"]])
+    assert _blank(values).to_pylist() == [True, True, True, False, False, True, False]
