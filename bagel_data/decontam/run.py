@@ -8,10 +8,17 @@ outputs under `decontam/sources/<unit>/` (`matches.parquet`, `stats.json`, and a
 per-batch output of `PER_UNIT_OUTPUTS`); `union_outputs` concatenates them into
 `decontam/<output>.parquet`, which is what the mix and the catalog read. An unchanged source
 is not recomputed, and its texts' embeddings stay in the content-hashed cache.
+
+Detection is a function of a row's texts alone, so a unit also keeps what the detector found for
+every text it checked (`checked.parquet`: text key, view, method, score, lexical; kind `match`,
+`near` or `none`), under a fingerprint of the benchmark views, the recipe's decontamination
+settings and the model. A rerun with the same fingerprint detects only the rows whose texts
+are new (one changed upstream record: one row) and rebuilds the report from the stored findings.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from dataclasses import dataclass, replace
@@ -21,11 +28,11 @@ import polars as pl
 
 from bagel_data.decontam.benchmarks import VIEWS, read_benchmark
 from bagel_data.decontam.config import DecontamConfig
-from bagel_data.decontam.detect import Detector
-from bagel_data.decontam.embed import Embedder
+from bagel_data.decontam.detect import MATCH_SCHEMA, Detector
+from bagel_data.decontam.embed import Embedder, EmbedStats
 from bagel_data.decontam.judge import judge_review
 from bagel_data.decontam.report import REPORT, REVIEW, build_report, build_review, empty_report, empty_review, with_judged
-from bagel_data import schema
+from bagel_data import ids, schema
 from bagel_data.recipe import Recipe
 from bagel_data.settings import Settings
 from bagel_data.storage import Layout, write_json, write_parquet
@@ -131,20 +138,76 @@ def shared_detector(views: pl.DataFrame, config: DecontamConfig, embedder: Embed
     return detector, True
 
 
+CHECKED_SCHEMA = {"text_key": pl.String, "kind": pl.String, "view": pl.Int64, "method": pl.String, "score": pl.Float64, "lexical": pl.Float64}
+
+
+def detector_fingerprint(views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None) -> str:
+    """What the detector's findings for a text depend on: the views, the settings, the model."""
+    model = None if embedder is None or not config.embedding else (embedder.model_id, embedder.max_seq_length)
+    return hashlib.blake2b(repr((_views_fingerprint(views), repr(config), model)).encode(), digest_size=12).hexdigest()
+
+
+def _text_keys(train: pl.DataFrame) -> pl.Series:
+    """A key per training row for its checked texts (text and embedded text)."""
+    return ids.text_ids(train["text"] + "\x1f" + train["embed_text"].fill_null("")).alias("text_key")
+
+
+def _load_checked(folder: Path, fingerprint: str) -> pl.DataFrame | None:
+    """The unit's stored findings, when they were made with this fingerprint."""
+    try:
+        if json.loads((folder / "stats.json").read_text()).get("detector") != fingerprint:
+            return None
+        return pl.read_parquet(folder / "checked.parquet").cast(CHECKED_SCHEMA)
+    except (OSError, ValueError, pl.exceptions.PolarsError):
+        return None
+
+
+def _findings(found: pl.DataFrame, kind: str, keys: pl.Series) -> pl.DataFrame:
+    """Detector rows (row, view, ...) as stored findings keyed by the row's text key."""
+    return found.with_columns(keys.gather(found["row"]).alias("text_key"), pl.lit(kind).alias("kind")).select(list(CHECKED_SCHEMA)).cast(CHECKED_SCHEMA)
+
+
 def decontaminate_unit(layout: Layout, unit: Unit, views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None) -> tuple[pl.DataFrame, dict]:
-    """Check one unit's training rows and write its outputs; (report, stats)."""
+    """Check one unit's training rows and write its outputs; (report, stats). Rows whose texts the
+    unit checked before under the same detector fingerprint are not detected again."""
     train = training_texts(layout, [unit.source], unit.partition)
+    folder = unit_dir(layout, unit)
+    fingerprint = None
     if not config.enabled or train.height == 0 or views.height == 0:
         report, review, stats = empty_report(), empty_review(), {"rows_checked": train.height, "contaminated_rows": 0}
+        checked = pl.DataFrame(schema=CHECKED_SCHEMA)
     else:
-        report, review, stats = find_contamination_and_review(train, views, config, embedder, reuse_index=True)
-    folder = unit_dir(layout, unit)
+        fingerprint = detector_fingerprint(views, config, embedder)
+        keys = _text_keys(train)
+        before = _load_checked(folder, fingerprint)
+        known = before if before is not None else pl.DataFrame(schema=CHECKED_SCHEMA)
+        todo = ~keys.is_in(known["text_key"].unique().implode())
+        rows = pl.Series(range(train.height), dtype=pl.Int64).filter(todo)
+        matches, near, stats = detect_raw(train.filter(todo), views, config, embedder, reuse_index=True)
+        new_keys = keys.gather(rows)
+        fresh = pl.concat([
+            _findings(matches, "match", new_keys), _findings(near, "near", new_keys),
+            pl.DataFrame({"text_key": new_keys.unique()}).with_columns(pl.lit("none").alias("kind")).cast({"text_key": pl.String}).select(pl.all()),
+        ], how="diagonal_relaxed").cast(CHECKED_SCHEMA)
+        current = pl.DataFrame({"text_key": keys.unique()})
+        checked = pl.concat([known.join(current, on="text_key", how="semi"), fresh]).unique(maintain_order=True).sort(["text_key", "kind", "view", "method"], nulls_last=True)
+        positions = pl.DataFrame({"text_key": keys, "row": pl.int_range(train.height, dtype=pl.Int64, eager=True)})
+
+        def rows_of(kind: str) -> pl.DataFrame:
+            mine = checked.filter(pl.col("kind") == kind).join(positions, on="text_key")
+            return mine.select(list(MATCH_SCHEMA)).cast(MATCH_SCHEMA).sort(["row", "view", "method"])
+
+        report, review = report_and_review(rows_of("match"), rows_of("near"), train, views, config)
+        stats = {**stats, "rows_checked": train.height, "rows_detected": int(todo.sum()), "rows_reused": train.height - int(todo.sum()),
+                 "contaminated_rows": report.select("source", "row_key").n_unique(), "review_pairs": review.height,
+                 "judged_contaminated": int((review["decision"] == "contaminated").sum())}
     write_parquet(schema.conform(report, REPORT), folder / "matches.parquet")
     write_parquet(schema.conform(review, REVIEW), folder / "review.parquet")
+    write_parquet(checked.to_arrow(), folder / "checked.parquet")
     by_label = train.group_by("source").len()  # rows checked per output source label (airoboros_<category>, ...)
-    stats = {"unit": unit.name, "source": unit.source, "part": unit.part, "parts": unit.parts,
+    stats = {"unit": unit.name, "source": unit.source, "part": unit.part, "parts": unit.parts, "detector": fingerprint,
              "checked_by_label": dict(zip(by_label["source"].to_list(), by_label["len"].to_list())), **stats}
-    write_json(stats, folder / "stats.json")
+    write_json(stats, folder / "stats.json")  # last: its fingerprint vouches for checked.parquet
     return report, stats
 
 
@@ -195,6 +258,32 @@ def find_contamination_and_review(
     recipe's judge when it is on; a pair it decides contaminated joins the report (method "judge")."""
     if not config.enabled or train.height == 0 or views.height == 0:
         return empty_report(), empty_review(), {"rows_checked": train.height, "contaminated_rows": 0}
+    matches, near, stats = detect_raw(train, views, config, embedder, reuse_index=reuse_index)
+    report, review = report_and_review(matches, near, train, views, config)
+    stats.update(contaminated_rows=report.select("source", "row_key").n_unique(), review_pairs=review.height,
+                 judged_contaminated=int((review["decision"] == "contaminated").sum()))
+    return report, review, stats
+
+
+def report_and_review(matches: pl.DataFrame, near: pl.DataFrame, train: pl.DataFrame, views: pl.DataFrame, config: DecontamConfig) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The report and the review list from detector rows (row = position in `train`)."""
+    report = build_report(matches, train, views)
+    review = judge_review(build_review(near, train, views, report), config.judge)
+    return with_judged(report, review), review
+
+
+def detect_raw(
+    train: pl.DataFrame, views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None, *, reuse_index: bool = False
+) -> tuple[pl.DataFrame, pl.DataFrame, dict]:
+    """(matches, near, stats): the detector's rows (row = position in `train`) and its counters;
+    `reuse_index` takes the process's shared detector for these views (its embedder's counters are
+    reported as deltas)."""
+    if train.height == 0:  # every row's findings were stored: nothing to detect, nothing embedded
+        empty = pl.DataFrame(schema=MATCH_SCHEMA)
+        stats = {"rows_checked": 0, "views": views.height, "index_seconds": 0.0, "seconds": 0.0, "embedded_rows": 0}
+        if embedder is not None and config.embedding:
+            stats["embedding_total"] = EmbedStats().as_dict()
+        return empty, empty, stats
     started = time.perf_counter()
     if reuse_index:
         detector, built = shared_detector(views, config, embedder)
@@ -206,13 +295,10 @@ def find_contamination_and_review(
     before_embed = replace(embedder.stats) if embedder is not None else None
     detector.take_near()  # a shared detector's borderline pairs of an earlier unit
     matches = detector.detect(train["text"], train["embed_text"].fill_null(train["text"]))
-    report = build_report(matches, train, views)
-    review = judge_review(build_review(detector.take_near(), train, views, report), config.judge)
-    report = with_judged(report, review)
+    near = detector.take_near()
     now = detector.stats
     stats = {
         "rows_checked": train.height,
-        "contaminated_rows": report.select("source", "row_key").n_unique(),
         "views": views.height,
         "index_seconds": round(detector.index_seconds, 2) if built else 0.0,
         "seconds": round(time.perf_counter() - started, 2),
@@ -220,8 +306,6 @@ def find_contamination_and_review(
         "embedded_rows": now.embedded - before_stats.embedded,
         "embedding_matched_rows": now.embedding_matched - before_stats.embedding_matched,
         "answer_matched_rows": now.answer_matched - before_stats.answer_matched,
-        "review_pairs": review.height,
-        "judged_contaminated": int((review["decision"] == "contaminated").sum()),
         "stage_seconds": {k: round(v - before_stats.seconds.get(k, 0.0), 2) for k, v in now.seconds.items()},
     }
     if embedder is not None:
@@ -230,4 +314,4 @@ def find_contamination_and_review(
             setattr(total, name, getattr(total, name) - getattr(before_embed, name))
         stats["embedding_index"] = index_embed
         stats["embedding_total"] = total.as_dict()
-    return report, review, stats
+    return matches, near, stats

@@ -93,6 +93,42 @@ def test_rebuild_reads_the_embedding_cache_and_is_byte_identical(built):
     meta = _metadata(result, decontam.MATCHES)
     assert meta["embedding_cache_hit_rate"].value == 1.0
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    stats = [json.loads(p.read_text()) for p in (built["layout"].decontam_dir / "sources").glob("*/stats.json")]
+    assert stats and all(s["rows_detected"] == 0 and s["rows_reused"] == s["rows_checked"] for s in stats if s["rows_checked"]), "unchanged texts are not detected again"
+
+
+def test_a_changed_row_is_the_only_one_detected_again_and_the_report_equals_a_fresh_one(built, tmp_path):
+    """The unit's stored findings stand in for the rows whose texts did not change; the report is
+    the one a check of every row gives."""
+    import shutil
+
+    from bagel_data.decontam.config import DecontamConfig
+    from bagel_data.decontam.run import Unit, benchmark_views, decontaminate_unit
+    from bagel_data.settings import Settings
+    from bagel_data.storage import Layout
+
+    recipe = load_recipe()
+    source = max({s for s, *_ in PLANTED}, key=lambda s: sum(p[0] == s for p in PLANTED))
+    home = tmp_path / "home"
+    shutil.copytree(built["home"] / "normalized", home / "normalized")
+    shutil.copytree(built["home"] / "decontam", home / "decontam")
+    layout = Layout(home)
+    config = DecontamConfig.from_section(recipe.decontamination)
+    views = benchmark_views(recipe, Settings(home=built["home"], mode="samples"), from_layout=True)
+    embedder = decontam.EmbedderResource().embedder(config, built["layout"])
+    path = layout.normalized(source, "instructions")
+    frame = pl.read_parquet(path)
+    first = frame["conversation"][0][0]["content"]
+    changed = frame.with_columns(pl.when(pl.int_range(pl.len()) == 0).then(pl.col("conversation").list.eval(
+        pl.when(pl.int_range(pl.len()) == 0).then(pl.struct(pl.element().struct.field("role"), pl.lit("Reworded upstream: " + first).alias("content"))).otherwise(pl.element())
+    )).otherwise(pl.col("conversation")).alias("conversation"))
+    changed.write_parquet(path)
+    report, stats = decontaminate_unit(layout, Unit(source), views, config, embedder)
+    assert stats["rows_detected"] == 1 and stats["rows_reused"] == stats["rows_checked"] - 1
+    (layout.decontam_dir / "sources" / source / "stats.json").unlink()  # no stored findings: every row detected
+    fresh, again = decontaminate_unit(layout, Unit(source), views, config, embedder)
+    assert again["rows_detected"] == again["rows_checked"]
+    assert report.equals(fresh) and report.height > 0
 
 
 def test_hash_partitions_of_a_source_give_the_same_matches(built):
