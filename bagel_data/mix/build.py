@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
 
 from bagel_data.locks import write_lock
 from bagel_data.mix.checks import CheckOutcome, ContentChecks, target_schema, validate
@@ -22,7 +21,7 @@ from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats, build_manifest, 
 from bagel_data.mix.parts import PartJob, PartReader, part_dir, prune, render_parts
 from bagel_data.mix.select import PARTS, Selection, fidelity_report, load_removals, ordered_sources, part_path, select_rows
 from bagel_data.mix.shards import ShardWriter
-from bagel_data.mix.spill import KEY, POS, bucket_count
+from bagel_data.mix.merge import merge_by_key_range, merge_streamed, prune_measurements
 from bagel_data.recipe import Recipe
 from bagel_data.storage import Layout, replace_dir, staging_dir, write_json
 
@@ -71,19 +70,14 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
             if job.source in config.exempt:
                 exempt_labels.update(meta["labels"])
         readers = [PartReader(cache, m) for m in metas]
-        buckets = bucket_count(records, config.render_chunk_rows)
         writer, stats = ShardWriter(staged, target_schema(product), config), OutputStats(product)
         content = ContentChecks(product, removals=removals, exempt=exempt_labels)
+        digests = None
         try:
-            for b in range(buckets):  # one key range of every part at a time, in (key, position) order
-                pieces = [p for p in (r.bucket(b, buckets) for r in readers) if p is not None]
-                if pieces:
-                    rows = pa.concat_tables(pieces).combine_chunks()
-                    order = np.lexsort((rows.column(POS).to_numpy(), rows.column(KEY).to_numpy()))
-                    rows = rows.take(order).drop_columns([KEY, POS])
-                    stats.add(rows)
-                    content.add(rows)
-                    writer.add(rows)
+            if config.rows_per_shard:
+                digests = merge_by_key_range(readers, records, writer, stats, content, config, final, cache)
+            else:
+                merge_streamed(readers, records, writer, stats, content, config)
         except BaseException:
             writer.abort()
             raise
@@ -109,6 +103,8 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
         if not all(o.passed for o in outcomes):
             raise MixCheckError(product, outcomes)
         replace_dir(staged, final)
+        if digests is not None:
+            prune_measurements(cache, digests)
     finally:
         for reader in readers:
             reader.close()

@@ -100,18 +100,31 @@ class ContentChecks:
         self._keys: list[pl.DataFrame] = []  # id, source, format of every row (short strings)
 
     def add(self, table: pa.Table) -> None:
+        self.add_measured(table.select(["id", "source", "format"]), self.measure(table))
+
+    def measure(self, table: pa.Table) -> dict:
+        """The checks' counts that depend on a table's texts: blank fields, identical pairs."""
+        empty = {}
         for name in self.fields:
             blank = _blank(table.column(name))
             if self.product == "sft" and name == "prompt":  # text rows have an empty prompt by design
                 blank = pc.and_(blank, pc.not_equal(table.column("format"), TEXT_FORMAT))
-            self.empty[name] += int(pc.sum(blank).as_py() or 0)
-        keys = pl.from_arrow(table.select(["id", "source", "format"]))
-        self._keys.append(keys)
+            empty[name] = int(pc.sum(blank).as_py() or 0)
+        identical: list[str] = []
         if self.product == "dpo":
             same = pc.equal(table.column("chosen"), table.column("rejected"))  # exact, as the original's chosen != rejected
-            ids = pc.filter(table.column("id"), same)
-            self.identical_count += len(ids)
-            self.identical += ids.to_pylist()[: EXAMPLES - len(self.identical)] if len(self.identical) < EXAMPLES else []
+            identical = pc.filter(table.column("id"), same).to_pylist()
+        return {"empty": empty, "identical": len(identical), "identical_examples": identical[:EXAMPLES]}
+
+    def add_measured(self, keys_table: pa.Table, measured: dict) -> None:
+        """Add a table's rows: its (id, source, format) columns and its `measure` counts (possibly
+        kept from an earlier build of the same rows)."""
+        for name in self.fields:
+            self.empty[name] += measured["empty"][name]
+        self.identical_count += measured["identical"]
+        self.identical += measured["identical_examples"][: max(0, EXAMPLES - len(self.identical))]
+        keys = pl.from_arrow(keys_table)
+        self._keys.append(keys)
         if self.removals is not None:
             hits = keys.filter(base_id(pl.col("id")).is_in(self.removals.implode()))["id"]
             self.contaminated_count += hits.len()

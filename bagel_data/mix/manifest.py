@@ -48,10 +48,21 @@ class OutputStats:
         self._lengths: dict[str, list[np.ndarray]] = {f: [] for f in self.fields}
 
     def add(self, table: pa.Table) -> None:
+        self.add_measured(self.measure(table))
+
+    def measure(self, table: pa.Table) -> dict:
+        """What `add` keeps of a table: rows per (source, format) and the text lengths."""
         counts = table.select(["source", "format"]).group_by(["source", "format"]).aggregate([([], "count_all")])
-        self._counts.append(pl.from_arrow(counts).rename({"count_all": "len"}))
+        return {
+            "counts": pl.from_arrow(counts).rename({"count_all": "len"}).cast({"len": pl.Int64}),
+            "lengths": {name: pc.utf8_length(table.column(name)).to_numpy().astype(np.int64) for name in self.fields},
+        }
+
+    def add_measured(self, measured: dict) -> None:
+        """Add a table's measurements (from `measure`, possibly kept from an earlier build)."""
+        self._counts.append(measured["counts"])
         for name in self.fields:
-            self._lengths[name].append(pc.utf8_length(table.column(name)).to_numpy())
+            self._lengths[name].append(measured["lengths"][name])
 
     def rows_by_source_format(self) -> dict[str, dict[str, int]]:
         if not self._counts:

@@ -3,9 +3,10 @@ shuffle key and kept in the data home's cache under a fingerprint of everything 
 
 A part is an lz4 Arrow IPC file (`<source>.<kind>.<fingerprint>.arrow`) with its rows in
 (key, position) order, already in the output schema (plus the key and position columns) and in
-small record batches (`PART_BATCH_ROWS`), plus `.keys.npy` (the sorted keys) and `.json` (row and batch counts, the
-output `source` labels), written atomically, the JSON last: a part without its JSON does not
-exist. The fingerprint covers the source's normalized part file (path, size, mtime), the
+small record batches (`PART_BATCH_ROWS`), plus `.keys.npy` (per row: the sorted key and a
+128-bit hash of the row's content, which lets the shard writer tell an unchanged shard without
+reading it) and `.json` (row and batch counts, the output `source` labels), written
+atomically, the JSON last: a part without its JSON does not exist. The fingerprint covers the source's normalized part file (path, size, mtime), the
 selected row indices, the source's place in the priority order, the render settings and the
 code of the renderer, so after one source changes only the parts whose rows changed are
 rendered again; the shard writer merges every part bucket by bucket (`PartReader.bucket`),
@@ -40,7 +41,7 @@ from bagel_data.mix.select import part_path
 from bagel_data.mix.spill import KEY, POS, bucket_of
 from bagel_data.storage import Layout
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 PART_BATCH_ROWS = 4096  # rows per record batch of a part: what a reader holds of each part at a time
 PARALLEL_MIN_RECORDS = 200_000  # below this many missing output rows, render in this process
 _RENDERER_MODULES = ("formats/templates.py", "formats/expand.py", "mix/render.py", "mix/plan.py", "mix/parts.py")
@@ -129,19 +130,20 @@ def render_part(job: PartJob, folder: Path) -> dict:
     plan = plan.with_columns(pl.int_range(first, first + plan.height, dtype=pl.UInt64).alias("pos")).sort("key", "pos")
     tmp = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in (data, keys_path, meta_path)]
     target = part_schema(job.product)
-    batches, writer = [], None
+    batches, writer, content = [], None, []
     options = ipc.IpcWriteOptions(compression="lz4")
     try:
         with pa.OSFile(str(tmp[0]), "wb") as sink:
             writer = ipc.new_file(sink, target, options=options)
             for start in range(0, plan.height, config.render_chunk_rows):
                 rows = render_chunk(plan.slice(start, config.render_chunk_rows), job.kind, base, config, job.product).sort(KEY, POS)
+                content.append(content_hashes(rows.drop(KEY, POS)))
                 table = schemas.conform(rows.to_arrow(compat_level=pl.CompatLevel.newest()), target, f"{job.source} {job.kind} part")
                 for batch in table.combine_chunks().to_batches(max_chunksize=PART_BATCH_ROWS):
                     writer.write_batch(batch)
                     batches.append(batch.num_rows)
             writer.close()
-        keys = plan["key"].to_numpy()
+        keys = np.column_stack([plan["key"].to_numpy(), *(np.concatenate(content) if content else np.zeros((0, 2), np.uint64)).T]).astype(np.uint64)
         with open(tmp[1], "wb") as fh:
             np.save(fh, keys)
         meta = {
@@ -159,6 +161,13 @@ def render_part(job: PartJob, folder: Path) -> dict:
         for t in tmp:
             t.unlink(missing_ok=True)
     return {**meta, "cached": False}
+
+
+def content_hashes(rows: pl.DataFrame) -> np.ndarray:
+    """Two 64-bit hashes (seeds 0 and 1) of each output row's columns: (rows, 2) uint64."""
+    if rows.height == 0:
+        return np.zeros((0, 2), dtype=np.uint64)
+    return np.column_stack([rows.hash_rows(seed=0).to_numpy(), rows.hash_rows(seed=1).to_numpy()]).astype(np.uint64)
 
 
 def _render_in(args: tuple[PartJob, str]) -> dict:
@@ -184,6 +193,8 @@ def prune(folder: Path, keep: set[str]) -> list[Path]:
     """Remove parts (and stray temp files) whose fingerprint is not in `keep`."""
     removed = []
     for path in folder.iterdir() if folder.is_dir() else ():
+        if path.is_dir():  # the shards' kept statistics (merge.py)
+            continue
         fingerprint = path.name.split(".")[2] if path.name.count(".") >= 3 and not path.name.startswith(".") else None
         if fingerprint not in keep:
             path.unlink(missing_ok=True)
@@ -193,12 +204,16 @@ def prune(folder: Path, keep: set[str]) -> list[Path]:
 
 class PartReader:
     """Rows of one part by key-range bucket (`spill.bucket_of`), asked for in increasing bucket
-    order: the part is read front to back once, holding at most one record batch."""
+    order: the part is read front to back once, holding at most one record batch. A bucket
+    can also be skipped (`skip`), or only described (`bucket_digest_input`: its keys and row
+    hashes, without reading rows)."""
 
     def __init__(self, folder: Path, meta: dict):
         stem = folder / f"{meta['source']}.{meta['kind']}.{meta['fingerprint']}"
         self.meta = meta
-        self.keys = np.load(f"{stem}.keys.npy", mmap_mode="r")
+        index = np.load(f"{stem}.keys.npy", mmap_mode="r")
+        self.keys = index[:, 0]
+        self.hashes = index[:, 1:]
         self.offsets = np.concatenate([[0], np.cumsum(meta["batches"], dtype=np.int64)])
         self._file = pa.memory_map(f"{stem}.arrow")
         self._reader = ipc.open_file(self._file) if meta["rows"] else None
@@ -206,14 +221,27 @@ class PartReader:
         self._next = 0  # first row not handed out yet
         self._batch: tuple[int, pa.RecordBatch] | None = None  # the batch read last
 
+    def _range(self, b: int, count: int) -> tuple[int, int]:
+        if self._buckets is None:
+            self._buckets = bucket_of(np.asarray(self.keys), count)
+        lo, hi = (int(x) for x in np.searchsorted(self._buckets, [b, b + 1]))
+        return lo, hi
+
+    def bucket_digest_input(self, b: int, count: int) -> bytes:
+        """This part's keys and row hashes in bucket b (what the bucket's rows from it are)."""
+        lo, hi = self._range(b, count)
+        return np.ascontiguousarray(self.keys[lo:hi]).tobytes() + np.ascontiguousarray(self.hashes[lo:hi]).tobytes()
+
+    def skip(self, b: int, count: int) -> None:
+        """Hand out nothing of bucket b (its shard is reused); later buckets read on from there."""
+        self._next = max(self._next, self._range(b, count)[1])
+
     def bucket(self, b: int, count: int) -> pa.Table | None:
         """This part's rows of bucket b of `count` (in key order), or None. Buckets must be asked
         for in increasing order, with the same count."""
         if self._reader is None:
             return None
-        if self._buckets is None:
-            self._buckets = bucket_of(np.asarray(self.keys), count)
-        lo, hi = (int(x) for x in np.searchsorted(self._buckets, [b, b + 1]))
+        lo, hi = self._range(b, count)
         if lo < self._next:
             raise ValueError(f"part {self.meta['source']}.{self.meta['kind']}: bucket {b} asked for after a later one")
         pieces = []

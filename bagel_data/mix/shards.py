@@ -65,6 +65,7 @@ class ShardInfo:
     sha256: str
     text_bytes: int
     jsonl: dict | None = None
+    digest: str | None = None  # key-range shards: what its rows are (keys and content hashes), see merge.py
 
     def as_dict(self) -> dict:
         return {k: v for k, v in vars(self).items() if v is not None}
@@ -106,6 +107,18 @@ class ShardWriter:
             self._pool.shutdown(wait=True, cancel_futures=True)
         return self.shards
 
+    def write_shard(self, index: int, table: pa.Table, digest: str | None = None) -> None:
+        """Write `table` as shard `index` (in the background), whole: key-range shards."""
+        self._count = max(self._count, index + 1)
+        self._submit(table, index, int(text_bytes(table).sum()), digest)
+
+    def adopt(self, index: int, info: ShardInfo) -> None:
+        """Shard `index` is already in the folder (linked from the live output): record it in order."""
+        self._count = max(self._count, index + 1)
+        done: Future = Future()
+        done.set_result(info)
+        self._pending.append(done)
+
     def abort(self) -> None:
         """Stop without writing what is buffered (the build failed); waits for running writes."""
         self._buffer = []
@@ -128,11 +141,14 @@ class ShardWriter:
         index, text = self._count, self._bytes
         self._count += 1
         self._buffer, self._rows, self._bytes = [], 0, 0
-        while len(self._pending) >= WRITER_THREADS:  # bound what is held: wait for the oldest write
-            self.shards.append(self._pending.popleft().result())
-        self._pending.append(self._pool.submit(self._write, table, index, text))
+        self._submit(table, index, text)
 
-    def _write(self, table: pa.Table, index: int, text: int) -> ShardInfo:
+    def _submit(self, table: pa.Table, index: int, text: int, digest: str | None = None) -> None:
+        while sum(not f.done() for f in self._pending) >= WRITER_THREADS:  # bound what is held: wait for the oldest write
+            self.shards.append(self._pending.popleft().result())
+        self._pending.append(self._pool.submit(self._write, table, index, text, digest))
+
+    def _write(self, table: pa.Table, index: int, text: int, digest: str | None = None) -> ShardInfo:
         table = schemas.conform(table, self.target, f"shard {index}")
         path = self.folder / SHARD_NAME.format(index)
         pq.write_table(
@@ -142,7 +158,7 @@ class ShardWriter:
             compression_level=self.config.compression_level,
             row_group_size=self.config.row_group_rows,
         )
-        info = ShardInfo(path.name, table.num_rows, path.stat().st_size, sha256_file(path), text)
+        info = ShardInfo(path.name, table.num_rows, path.stat().st_size, sha256_file(path), text, digest=digest)
         if self.config.jsonl:
             twin = self.folder / JSONL_NAME.format(index)
             pl.from_arrow(table).write_ndjson(twin)

@@ -52,13 +52,54 @@ def test_shards_by_rows_and_by_bytes(home):
     report = build_product(_recipe(shards={"rows_per_shard": 64}), home, "sft")
     rows = [s["rows"] for s in report.manifest["shards"]]
     total = report.manifest["rows"]
-    assert rows == [64] * (total // 64) + ([total % 64] if total % 64 else [])
+    assert len(rows) == -(-total // 64) and sum(rows) == total  # key-range shards of about 64 rows
+    assert 64 * 0.6 < sum(rows) / len(rows) <= 64 and max(rows) < 2 * 64
+    keys = pl.read_parquet(report.folder / "part-*.parquet")  # the order is global: shard i holds key range i
+    assert keys.height == total
     report = build_product(_recipe(shards={"bytes_per_shard": 20_000}), home, "sft")
     shards = report.manifest["shards"]
     assert len(shards) > 2 and sum(s["rows"] for s in shards) == total
     assert all(s["text_bytes"] >= 20_000 for s in shards[:-1])
     assert all(s["text_bytes"] < 20_000 + 2_000 for s in shards)  # cut at the first row crossing the budget
     assert [p.name for p in sorted(report.folder.glob("part-*.parquet"))] == [s["path"] for s in shards]
+
+
+def test_a_changed_source_rewrites_only_the_shards_holding_its_changed_rows(home, tmp_path):
+    """Key-range shards whose rows did not change are linked from the live output, not written;
+    the result is byte for byte what a build from scratch of the same inputs gives."""
+    import os
+
+    recipe = _recipe(shards={"rows_per_shard": 40})
+    _write_mix(home)
+    first = build_product(recipe, home, "sft")
+    before = {s["path"]: s for s in first.manifest["shards"]}
+    inodes = {p.name: os.stat(p).st_ino for p in first.folder.glob("part-*.parquet")}
+    convs = [conversation(f"question {i}", f"answer {i}") if i % 5 else conversation(f"q{i}", "a", "more", "b") for i in range(120)]
+    convs[7] = conversation("question 7 reworded upstream", "answer 7")
+    write_source(home, "alpha", instructions=instructions("alpha", convs, category=[f"c{i % 3}" for i in range(120)]))
+    second = build_product(recipe, home, "sft")
+    after = second.manifest["shards"]
+    changed = [s["path"] for s in after if s["sha256"] != before[s["path"]]["sha256"]]
+    linked = [s["path"] for s in after if os.stat(second.folder / s["path"]).st_ino == inodes[s["path"]]]
+    assert 0 < len(changed) < len(after) / 2, changed
+    assert sorted(linked + changed) == sorted(s["path"] for s in after), "every unchanged shard is the live file, linked"
+    fresh = tmp_path / "fresh"
+    _write_mix(fresh)
+    write_source(fresh, "alpha", instructions=instructions("alpha", convs, category=[f"c{i % 3}" for i in range(120)]))
+    again = build_product(recipe, fresh, "sft")
+    assert _digests(again.folder) == _digests(second.folder)
+
+
+def test_reused_shards_feed_the_checks_and_statistics(home):
+    """A rebuild that links every shard reports the same statistics and checks from the kept
+    measurements, one set per shard."""
+    recipe = _recipe(shards={"rows_per_shard": 40})
+    _write_mix(home)
+    first = build_product(recipe, home, "sft")
+    again = build_product(recipe, home, "sft")
+    assert again.manifest == first.manifest
+    assert [(o.name, o.passed, o.metadata) for o in again.checks] == [(o.name, o.passed, o.metadata) for o in first.checks]
+    assert len(list((Layout(home).cache_dir / "mix" / "sft" / "shards").glob("*.json"))) == len(first.manifest["shards"])
 
 
 def test_manifest_describes_the_output(home):

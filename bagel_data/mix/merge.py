@@ -1,0 +1,154 @@
+"""Merge the rendered parts into shards, reusing the shards of the live output that did not change.
+
+With `shards.rows_per_shard`, shard i is key-range bucket i of S = ceil(rows / rows_per_shard)
+(`spill.bucket_of`): about rows_per_shard rows each, in the global (key, position) order. Its
+*digest* hashes what its rows are: for every part, the keys and 128-bit content hashes of the
+part's rows in that range (`PartReader.bucket_digest_input`, no row is read), plus the settings
+that shape the file. When the live output has shard i with the same digest (its manifest entry)
+and its statistics are in the cache (`cache/mix/<product>/shards/<digest>.json|.npz`, written
+when it was built), the file is hard-linked into the new version instead of being read, sorted
+and written again; the content checks still read its id, source and format columns. So after
+one source changes, only the shards holding its changed rows are written.
+
+With `shards.bytes_per_shard` the shards are cut from the merged stream (`ShardWriter.add`);
+nothing is reused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from bagel_data.mix.checks import ContentChecks
+from bagel_data.mix.config import MixConfig
+from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats
+from bagel_data.mix.parts import FORMAT_VERSION, PartReader
+from bagel_data.mix.shards import ShardInfo, ShardWriter
+from bagel_data.mix.spill import KEY, POS, bucket_count
+from bagel_data.storage import write_json
+
+STATS_DIR = "shards"
+
+
+def sorted_bucket(readers: list[PartReader], b: int, count: int, target: pa.Schema) -> pa.Table:
+    """Bucket b of every part, in (key, position) order, without the key columns."""
+    pieces = [p for p in (r.bucket(b, count) for r in readers) if p is not None]
+    if not pieces:
+        return target.empty_table()
+    rows = pa.concat_tables(pieces).combine_chunks()
+    order = np.lexsort((rows.column(POS).to_numpy(), rows.column(KEY).to_numpy()))
+    return rows.take(order).drop_columns([KEY, POS])
+
+
+def merge_streamed(readers: list[PartReader], records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks, config: MixConfig) -> None:
+    """Every bucket of `render_chunk_rows`, in order, into the streaming writer (bytes_per_shard)."""
+    buckets = bucket_count(records, config.render_chunk_rows)
+    for b in range(buckets):
+        rows = sorted_bucket(readers, b, buckets, writer.target)
+        if rows.num_rows:
+            stats.add(rows)
+            content.add(rows)
+            writer.add(rows)
+
+
+def merge_by_key_range(
+    readers: list[PartReader], records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks,
+    config: MixConfig, live: Path, cache: Path,
+) -> list[str]:
+    """Shard i = key-range bucket i (rows_per_shard); unchanged shards of `live` are linked.
+    Returns the digests of the shards (their statistics are kept in the cache)."""
+    count = bucket_count(records, config.rows_per_shard)
+    previous = _live_shards(live, count)
+    stats_dir = cache / STATS_DIR
+    stats_dir.mkdir(parents=True, exist_ok=True)
+    settings = json.dumps([FORMAT_VERSION, str(writer.target), config.compression, config.compression_level, config.row_group_rows, config.jsonl, count])
+    digests = []
+    for b in range(count):
+        digest = hashlib.blake2b(f"{settings}|{b}".encode(), digest_size=16)
+        for reader in readers:
+            data = reader.bucket_digest_input(b, count)
+            digest.update(len(data).to_bytes(8, "little") + data)
+        digest = digest.hexdigest()
+        digests.append(digest)
+        old = previous.get(b)
+        kept = _kept_measurements(stats_dir, digest, stats.fields) if old is not None and old.get("digest") == digest else None
+        if kept is not None and _link(live, writer.folder, old):
+            for reader in readers:
+                reader.skip(b, count)
+            stats.add_measured(kept["stats"])
+            content.add_measured(pq.read_table(writer.folder / old["path"], columns=["id", "source", "format"]), kept["content"])
+            writer.adopt(b, ShardInfo(**{k: old[k] for k in ("path", "rows", "bytes", "sha256", "text_bytes")}, jsonl=old.get("jsonl"), digest=digest))
+            continue
+        rows = sorted_bucket(readers, b, count, writer.target)
+        measured = {"stats": stats.measure(rows), "content": content.measure(rows)}
+        stats.add_measured(measured["stats"])
+        content.add_measured(rows.select(["id", "source", "format"]), measured["content"])
+        _keep_measurements(stats_dir, digest, measured)
+        writer.write_shard(b, rows, digest)
+    return digests
+
+
+def prune_measurements(cache: Path, keep: list[str]) -> None:
+    """Drop the kept statistics of shards no longer in the output."""
+    wanted = set(keep)
+    for path in (cache / STATS_DIR).glob("*") if (cache / STATS_DIR).is_dir() else ():
+        if path.name.split(".")[0] not in wanted:
+            path.unlink(missing_ok=True)
+
+
+def _live_shards(live: Path, count: int) -> dict[int, dict]:
+    """The live output's shard entries by index, when it has the same number of key-range shards."""
+    try:
+        shards = json.loads((live / MANIFEST_NAME).read_text(encoding="utf-8"))["shards"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+    if len(shards) != count or not all(isinstance(s, dict) and s.get("digest") for s in shards):
+        return {}
+    return dict(enumerate(shards))
+
+
+def _link(live: Path, staged: Path, entry: dict) -> bool:
+    """Hard-link (or copy) a live shard and its JSONL twin into the staging folder."""
+    names = [entry["path"]] + ([entry["jsonl"]["path"]] if entry.get("jsonl") else [])
+    try:
+        for name in names:
+            source, target = live.resolve() / name, staged / name
+            try:
+                os.link(source, target)
+            except OSError:
+                shutil.copy2(source, target)
+    except OSError:
+        for name in names:
+            (staged / name).unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _keep_measurements(folder: Path, digest: str, measured: dict) -> None:
+    lengths = measured["stats"]["lengths"]
+    tmp = folder / f".{digest}.{os.getpid()}.npz"
+    with open(tmp, "wb") as fh:
+        np.savez(fh, **lengths)
+    os.replace(tmp, folder / f"{digest}.npz")
+    counts = measured["stats"]["counts"]
+    write_json({"counts": counts.rows(), "content": measured["content"]}, folder / f"{digest}.json")
+
+
+def _kept_measurements(folder: Path, digest: str, fields: tuple[str, ...]) -> dict | None:
+    try:
+        meta = json.loads((folder / f"{digest}.json").read_text())
+        with np.load(folder / f"{digest}.npz") as data:
+            lengths = {name: data[name] for name in fields}
+    except (OSError, ValueError, KeyError):
+        return None
+    counts = pl.DataFrame(meta["counts"], schema={"source": pl.String, "format": pl.String, "len": pl.Int64}, orient="row")
+    return {"stats": {"counts": counts, "lengths": lengths}, "content": meta["content"]}
+
