@@ -3,9 +3,10 @@ assistant turn) in shuffled order, built before any text is rendered.
 
 Every base row gets one 64-bit hash, `ids.coins(id, seed, "mix:<product>")`; the format
 rotation and the shuffle key are derived from it with splitmix64, so no further per-row
-hashing is needed. Formats (k of n): within each source, rows ranked by their format hash take
-rotation starts 0, 1, ..., n-1, 0, ... and the k formats after the start, so every format
-covers k/n of the source's rows up to one row. The shuffle key of a record mixes the row hash
+hashing is needed. Formats (k of n): each row takes the k formats after a rotation start drawn
+from its own hash, so every format covers k/n of each source's rows up to sampling error (as
+the original's chunks of one shuffled list did), and a row's formats depend on no other row:
+a changed upstream row changes only its own output rows. The shuffle key of a record mixes the row hash
 with (format, turn, source); output order is (key, plan position), a global seeded shuffle that
 is the same on every rebuild (carried out by `spill`).
 """
@@ -36,11 +37,9 @@ def row_hashes(row_ids: pl.Series, seed: int, product: str) -> np.ndarray:
     return (ids.coins(row_ids, seed, f"mix:{product}") * float(1 << 53)).astype(np.uint64)
 
 
-def format_starts(hashes: np.ndarray, origins: pl.Series, n_formats: int) -> pl.Series:
-    """Rotation start per row: rank of the row's format hash within its source, modulo n."""
-    frame = pl.DataFrame({"origin": origins, "h": splitmix64(hashes ^ _FORMAT_SALT)})
-    rank = pl.col("h").rank("ordinal").over("origin").cast(pl.Int64) - 1  # ties: file order
-    return frame.select((rank % n_formats).cast(pl.UInt8).alias("start"))["start"]
+def format_starts(hashes: np.ndarray, n_formats: int) -> pl.Series:
+    """Rotation start per row, from its own hash alone (uniform over the n formats)."""
+    return pl.Series("start", (splitmix64(hashes ^ _FORMAT_SALT) % np.uint64(n_formats)).astype(np.uint8))
 
 
 def base_plan(kind: str, base: pl.DataFrame, hashes: np.ndarray, *, n_formats: int, k: int, origin_code: int) -> pl.DataFrame:
@@ -57,7 +56,7 @@ def base_plan(kind: str, base: pl.DataFrame, hashes: np.ndarray, *, n_formats: i
     if kind == "texts":  # one completion-only row, format index n
         frame = frame.with_columns(pl.lit(n_formats, dtype=pl.UInt8).alias("format"))
     else:  # k consecutive formats from the row's rotation start
-        start = format_starts(hashes, base["origin"], n_formats)
+        start = format_starts(hashes, n_formats)
         frame = (
             frame.with_columns(start.alias("__start"), pl.int_ranges(0, k, dtype=pl.UInt8).alias("format"))
             .explode("format")

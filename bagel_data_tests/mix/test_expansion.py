@@ -31,6 +31,8 @@ def test_multi_turn_rows_one_per_assistant_turn_with_history(home):
 
 
 def test_k_of_4_formats_cover_each_source_evenly(home):
+    """Each row's k formats come from its own coin: every format covers k/n of every source up to
+    sampling error (within four standard deviations here), as the original's shuffled chunks."""
     n_a, n_b = 403, 37
     write_source(home, "a", instructions=instructions("a", [conversation(f"a{i}", "x") for i in range(n_a)]))
     write_source(home, "b", instructions=instructions("b", [conversation(f"b{i}", "y") for i in range(n_b)]))
@@ -41,9 +43,20 @@ def test_k_of_4_formats_cover_each_source_evenly(home):
         for source, n in (("a", n_a), ("b", n_b)):
             counts = out.filter(pl.col("source") == source).group_by("format").len()
             assert sorted(counts["format"]) == sorted(FORMATS)
-            spread = counts["len"].max() - counts["len"].min()
-            assert spread <= (1 if k != 2 else 2), (k, source, counts)
+            expected, sd = n * k / 4, (n * (k / 4) * (1 - k / 4)) ** 0.5
+            assert (abs(counts["len"] - expected) <= 4 * sd + 1).all(), (k, source, counts)
             assert counts["len"].sum() == n * k
+
+
+def test_a_rows_formats_do_not_depend_on_other_rows(home):
+    """Adding rows to a source leaves the formats (and shuffle keys) of the rows already there as
+    they were: a changed upstream row changes only its own output rows."""
+    rows = [conversation(f"a{i}", "x") for i in range(60)]
+    write_source(home, "a", instructions=instructions("a", rows))
+    before = _read(build_product(make_recipe({"a": {}}), home, "sft")).select("id", "format").sort("id", "format")
+    write_source(home, "a", instructions=instructions("a", rows + [conversation(f"new{i}", "y") for i in range(25)]))
+    after = _read(build_product(make_recipe({"a": {}}), home, "sft")).select("id", "format")
+    assert after.join(before.select("id").unique(), on="id", how="semi").sort("id", "format").equals(before)
 
 
 def test_text_rows_pass_through_as_completion_only(home):
