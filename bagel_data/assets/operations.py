@@ -32,8 +32,10 @@ AUTOMATION_SENSOR = "bagel_automation"
 DEFAULT_OBSERVE_CRON = "0 * * * *"
 DEFAULT_NIGHTLY_CRON = "0 3 * * *"
 DEFAULT_MAX_CONCURRENT = 2
-# what a forkserver imports once, before it forks each step process
-PRELOAD_MODULES = ["dagster", "polars", "pyarrow", "pyarrow.parquet", "numpy", "scipy.sparse", "bagel_data.definitions"]
+# What the forkserver imports once before it forks each step process: Dagster only. Polars starts
+# its thread pool when imported, and a process forked from one that did hangs the first time
+# Polars works in parallel, so Polars (and these definitions, which import it) load in each step.
+PRELOAD_MODULES = ["dagster"]
 START_METHODS = {"forkserver": {"forkserver": {"preload_modules": PRELOAD_MODULES}}, "spawn": {"spawn": {}}}
 
 
@@ -141,9 +143,8 @@ def executor() -> dg.ExecutorDefinition:
     - `multiprocess` (default): one process per step, at most `max_concurrent` at once, default
       $BAGEL_DATA_MAX_CONCURRENT (2); changeable per run in the launchpad
       (`execution: config: max_concurrent: N`). Steps are forked from a forkserver that has
-      imported Dagster, Polars, PyArrow and these definitions once (`start_method`, default
-      $BAGEL_DATA_START_METHOD or `forkserver`; `spawn` starts every step from scratch), so a
-      step starts in a fraction of a second instead of paying the imports again.
+      imported Dagster once (`start_method`, default $BAGEL_DATA_START_METHOD or `forkserver`;
+      `spawn` starts every step from a fresh interpreter).
     - `k8s`: `dagster_k8s.k8s_job_executor`, one Kubernetes Job per step (docs/k8s-executor.md).
     - `in_process`: every step in the run worker (debugging).
     """
