@@ -8,10 +8,10 @@
       embedding: {model: null, batch_size: 64, max_seq_length: 256, device: auto, top_k: 10,
                   embed: candidates, prefilter: 0.8,
                   rules: [{cosine: 0.92, lexical: 0.35, length_ratio: 0.5, static: 0.9},
-                          {cosine: 0.75, lexical: 0.2, answer: 0.8, benchmarks: [gsm8k]}, ...]}
-      options_found: 0.5       # confirm.py: a row listing options holds most of an MC item's options
-      number_veto: {below: 0.25, min_numbers: 2}   # ... and shares the item's numbers
-      minimal_pair: {aligned: 0.7, below: 0.88}     # ... and is no word-for-word twin at a low cosine
+                          {cosine: 0.75, lexical: 0.2, answer: 0.8, benchmarks: [gsm8k]}, ...],
+                  options_found: 0.5,                          # confirm.py: a row listing options holds most of an MC item's
+                  number_veto: {below: 0.25, min_numbers: 2},  # ... item and row share their numbers
+                  minimal_pair: {aligned: 0.7, below: 0.88}}   # ... no word-for-word twin at a low cosine
       review: {cosine_band: 0.05, lexical_band: 0.15, answer_band: 0.2}   # near misses go to contamination_review
       judge: {enabled: false, endpoint: ..., model: ...}                  # see judge.py
 """
@@ -117,8 +117,8 @@ class DecontamConfig:
 
     @property
     def lexical_floor(self) -> float:
-        """Rare-word overlap the candidate stage needs for rules without answer keys (those
-        find their candidates through the key index)."""
+        """The lowest rare-word overlap a rule without answer keys needs (the candidate stage
+        keeps one floor per benchmark, candidates.py); 0 or less: every row is embedded."""
         return min((r.lexical for r in self.rules if r.answer <= 0), default=1.0)
 
     @property

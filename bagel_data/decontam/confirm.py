@@ -38,7 +38,9 @@ PAIRS = pl.DataFrame(schema={"row": pl.Int64, "view": pl.Int64})
 
 
 def _rows(texts: pl.Series, rows: pl.Series) -> pl.DataFrame:
-    return rows.unique().sort().to_frame("row").with_columns(texts.gather(rows.unique().sort()).fill_null("").alias("t"))
+    """(row, t): the distinct rows named and their texts."""
+    rows = rows.unique().sort()
+    return rows.to_frame("row").with_columns(texts.gather(rows).fill_null("").alias("t"))
 
 
 def _jaccard(a: str, b: str) -> pl.Expr:

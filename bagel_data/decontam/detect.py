@@ -3,15 +3,18 @@
 1. n-grams: rarity-weighted containment of a view's shingles (copies, reformatted copies, copies
    inside longer prompts, shuffled options); method "exact" when the normalized texts are equal
    (this also catches a copy of an item too generic to index, e.g. "Which of the following is true?").
-2. embeddings: rows not caught by (1) whose rare words overlap some view enough, or that hold
-   most of an item's answer keys (numbers, defined function names: answers.py), and whose cheap
-   static vectors are close to it (or every row, with `embed: all`), are embedded; their faiss
-   nearest views and their candidate views are checked against the recipe's rules (cosine,
-   rare-word overlap, answer keys, length guard, benchmarks). Method "embedding", or "answer"
-   when only a rule that needs answer keys holds.
+2. embeddings: rows not caught by (1) with a candidate pair (candidates.py: enough rare words
+   of a view in the row, or most of an item's answer keys: numbers, defined function names,
+   answers.py) that some rule could accept, cheap static vectors included, and that no check of
+   confirm.py rules out whatever the cosine (or every row, with `embed: all`), are embedded;
+   their candidate views (faiss nearest views with `embed: all`) are checked against the
+   recipe's rules (cosine, rare-word overlap, answer keys, length guard, static cosine,
+   benchmarks). Method "embedding", or "answer" when only a rule that needs answer keys holds.
    A recipe may veto matches of numbers-bound items (GSM8K) whose row holds too few of the
-   item's answer keys, and passage + question items (DROP) need a row sentence close to the
-   question: the same passage with another question is another task.
+   item's answer keys; passage + question items (DROP) need a row sentence close to the
+   question (the same passage with another question is another task); and every match passes
+   the checks of confirm.py (a multiple-choice item's options, shared numbers, no
+   word-for-word twin at a low cosine).
 3. review: pairs that miss every rule but lie within the review bands below one are kept in
    `Detector.near` (method of the rule they came close to); they go to `contamination_review`.
 
