@@ -42,11 +42,25 @@ def only_views(weights: sparse.csr_matrix, keep: np.ndarray) -> sparse.csr_matri
     return (weights @ sparse.diags(keep.astype(np.float64))).tocsr()
 
 
-def _entries(matrix: sparse.csr_matrix, floor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(row, view) of the entries at or above the view's floor."""
-    rows = np.repeat(np.arange(matrix.shape[0], dtype=np.int64), np.diff(matrix.indptr))
-    keep = matrix.data >= floor[matrix.indices] - 1e-9
-    return rows[keep], matrix.indices[keep].astype(np.int64)
+def _entries(matched: sparse.csr_matrix, needed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(row, view) of the entries whose matched weight reaches the view's `needed` weight."""
+    rows = np.repeat(np.arange(matched.shape[0], dtype=np.int64), np.diff(matched.indptr))
+    keep = matched.data >= needed[matched.indices] - 1e-9
+    return rows[keep], matched.indices[keep].astype(np.int64)
+
+
+def _needed(index: ShingleIndex, floor: np.ndarray) -> np.ndarray:
+    """Per view, the matched weight a containment of `floor` takes (inf: never a candidate)."""
+    with np.errstate(invalid="ignore"):
+        return np.where(index.view_weight > 0, floor * index.view_weight, np.inf)
+
+
+def _scores(matched: sparse.csr_matrix, index: ShingleIndex, rows: np.ndarray, views: np.ndarray) -> np.ndarray:
+    """Containment of the given pairs (0 where they share nothing)."""
+    if rows.size == 0:
+        return np.zeros(0)
+    weight = np.asarray(matched[rows, views]).ravel()
+    return (weight / np.where(index.view_weight[views] > 0, index.view_weight[views], 1.0)).round(6)
 
 
 def candidate_pairs(
@@ -57,27 +71,28 @@ def candidate_pairs(
     """(text, view, lexical, answer, ratio) of every candidate pair of a batch of `n_texts` rows.
     `key_weights`: the key index's `by_shingle` restricted to the views whose answer share any
     rule or veto reads (elsewhere `answer` is 0)."""
+    schema = {"text": pl.Int64, "view": pl.Int64, "lexical": pl.Float64, "answer": pl.Float64, "ratio": pl.Float64}
     found = lexical.found(hits, n_texts)
     key_found = keys.found(key_hits, n_texts) if keys is not None and key_hits is not None else None
+    lexical_needed = _needed(lexical, lexical_floor)
+    answer_needed = _needed(keys, answer_floor) if key_found is not None else None
+    n_views = lexical.view_weight.size
     out = []
     for start in range(0, n_texts, CHUNK_ROWS):
         stop = min(start + CHUNK_ROWS, n_texts)
-        lex = lexical.containment(found[start:stop])
-        rows, views = _entries(lex, lexical_floor)
+        lex = lexical.matched(found[start:stop])
+        rows, views = _entries(lex, lexical_needed)
         ans = None
         if key_found is not None:
-            ans = keys.containment(key_found[start:stop], key_weights)
-            key_rows, key_views = _entries(ans, answer_floor)
+            ans = keys.matched(key_found[start:stop], key_weights)
+            key_rows, key_views = _entries(ans, answer_needed)
             rows, views = np.concatenate([rows, key_rows]), np.concatenate([views, key_views])
-        code = np.unique(rows * lexical.view_weight.size + views)
-        rows, views = code // lexical.view_weight.size, code % lexical.view_weight.size
+        code = np.unique(rows * n_views + views)
+        rows, views = code // n_views, code % n_views
         a, b = row_chars[rows + start], view_chars[views]
         ratio = np.minimum(a, b) / np.maximum(np.maximum(a, b), 1)
         keep = ratio >= shortest - 1e-9
         rows, views, ratio = rows[keep], views[keep], ratio[keep]
-        lexical_score = np.asarray(lex[rows, views]).ravel() if rows.size else np.zeros(0)
-        answer_score = np.asarray(ans[rows, views]).ravel() if ans is not None and rows.size else np.zeros(rows.size)
-        out.append(pl.DataFrame({
-            "text": rows + start, "view": views, "lexical": lexical_score.round(6), "answer": answer_score.round(6), "ratio": ratio,
-        }, schema={"text": pl.Int64, "view": pl.Int64, "lexical": pl.Float64, "answer": pl.Float64, "ratio": pl.Float64}))
-    return pl.concat(out) if out else pl.DataFrame(schema={"text": pl.Int64, "view": pl.Int64, "lexical": pl.Float64, "answer": pl.Float64, "ratio": pl.Float64})
+        answer = _scores(ans, keys, rows, views) if ans is not None else np.zeros(rows.size)
+        out.append(pl.DataFrame({"text": rows + start, "view": views, "lexical": _scores(lex, lexical, rows, views), "answer": answer, "ratio": ratio}, schema=schema))
+    return pl.concat(out) if out else pl.DataFrame(schema=schema)

@@ -219,7 +219,7 @@ class ShingleIndex:
 
     @cached_property
     def by_shingle(self) -> sparse.csr_matrix:
-        """Shingles x views, the weights (`matrix` transposed): the right factor of `containment`."""
+        """Shingles x views, the weights (`matrix` transposed): the right factor of `matched`."""
         return self.matrix.T.tocsr()
 
     def found(self, hits: pl.DataFrame, n_texts: int) -> sparse.csr_matrix:
@@ -228,15 +228,11 @@ class ShingleIndex:
         cols = np.searchsorted(self.columns, hits["hash"].to_numpy())
         return sparse.csr_matrix((np.ones(texts.size), (texts, cols)), shape=(n_texts, self.columns.size))
 
-    def containment(self, found: sparse.csr_matrix, weights: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
-        """Texts x views: the weighted containment of every view that shares a shingle with a text
-        (matched weight over the view's weight), one sparse product for all pairs at once; the
-        same scores as `score_pairs` without `anchor`. `weights`: `by_shingle` with some views
-        left out (zero columns), to score only those."""
-        matched = (found @ (self.by_shingle if weights is None else weights)).tocsr()
-        total = self.view_weight[matched.indices]
-        matched.data = np.divide(matched.data, total, out=np.zeros_like(matched.data), where=total > 0)
-        return matched
+    def matched(self, found: sparse.csr_matrix, weights: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
+        """Texts x views: the weight of each view's shingles found in each text, for every pair that
+        shares one, in one sparse product (over `view_weight`: the containment `score_pairs` gives
+        without `anchor`). `weights`: `by_shingle` with some views' columns zeroed, to leave them out."""
+        return (found @ (self.by_shingle if weights is None else weights)).tocsr()
 
     def score_pairs(self, pairs: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
         """Weighted containment (text, view, score) of given (text, view) pairs, from a batch's hits
