@@ -10,15 +10,15 @@ that fail it.
   "38% / 53% / 68% / 83%" for "50% / 60% / 70% / 80%"), is another item.
 - numbers: an item and a row that each hold `min_numbers` or more distinct numbers must share
   them: a Jaccard overlap of the two sets below `below` is a template twin with other quantities
-  ("60 mph for 6 hours, then 20 mph for 1 hour" for "20 mph for 6 hours"; a pKa problem with
+  ("100 mph for 6 hours, then 30 mph for 1 hour" for "20 mph for 6 hours"; a pKa problem with
   other concentrations). Numbers as `answers.numbers` reads them ("3,650" = "3650", "seven" = "7").
 - minimal pairs: a row that follows the item's question word for word (difflib ratio of the
   normalized words of the row, up to its first option line, and of the item's first segment
   >= `aligned`) yet scores below cosine `below` differs in a word that changes the task ("a
   substance in the gas phase" for "... the solid phase", "feels tired every afternoon" for
   "has to go to the hospital every day"), unless the numbers confirm the match (the item holds
-  `min_numbers`+ numbers and the row shares at least half: a GSM8K problem with its question
-  moved to the front).
+  `min_numbers`+ numbers and the two sets overlap by a Jaccard of 0.5 or more: a GSM8K problem
+  with its question moved to the front).
 """
 
 from __future__ import annotations
