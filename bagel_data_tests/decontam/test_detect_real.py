@@ -147,24 +147,27 @@ def test_answer_keys_and_questions_decide_rewordings(views, tmp_path_factory):
 def test_twins_go_to_review_and_paraphrases_match(views, tmp_path_factory):
     """Every benchmark indexed (only the candidates' items get embedded): hand-written template
     twins (other options, one word changed) are demoted to review by the checks of confirm.py,
-    while paraphrases of the same items match, one of them asked at length (the rule for short
-    requests at cosine 0.88 with a looser length ratio)."""
+    while paraphrases of the same items match: one asked at length (the short-request rule at
+    cosine 0.88 with a looser length ratio), one at cosine 0.79 (short requests from 0.78), and a
+    GSM8K problem retold with its numbers whose cheap vectors are far (the answer rule's static 0.7)."""
     from benchmarks.decontamination_eval import hand_set
 
     detector = Detector(views, DecontamConfig.from_section(load_recipe().decontamination), Embedder(cache_root=tmp_path_factory.mktemp("emb-twins")))
-    hand = hand_set().filter(pl.col("item_id").is_in(["Mercury_SC_400182", "NYSEDREGENTS_2014_8_38", "103", "alpaca_eval.json:178"]))
+    twins = {"Mercury_SC_400182", "NYSEDREGENTS_2014_8_38", "103"}  # energy that cannot cross a vacuum, a gas phase, Thomas feels tired
+    others = {"alpaca_eval.json:178", "generation/validation-00000-of-00001.parquet:213", "main/test-00000-of-00001.parquet:1135"}
+    hand = hand_set().filter(pl.col("item_id").is_in(twins | others))
     flags = _flags(detector, hand["text"].to_list())
     near = set(detector.take_near()["row"].to_list())
-    twins = 0
+    demoted = 0
     for i, row in enumerate(hand.iter_rows(named=True)):
         if row["label"] == "paraphrase":  # (the solid-phase one matches a near-identical ARC item as well)
             assert i in flags, row["text"]
         else:
             assert i not in flags, row["text"]
-            if row["benchmark"] != "alpaca_eval":  # "Is sports betting legal in Brazil?" is not even close
+            if row["item_id"] in twins:
                 assert i in near, row["text"]
-                twins += 1
-    assert twins == 3
+                demoted += 1
+    assert demoted == 3
 
 
 def test_a_rules_static_is_needed_to_match(views):
