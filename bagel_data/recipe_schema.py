@@ -300,6 +300,9 @@ DECONTAMINATION = Fields(  # bagel_data/decontam/config.py
                 "rules": ListOf(RULE, nullable=True),
                 "answer_veto": Fields({"below": Fraction(), "benchmarks": _NAMES}),
                 "question_cosine": Fraction(),
+                "options_found": Fraction(),
+                "number_veto": Fields({"below": Fraction(), "min_numbers": Positive()}),
+                "minimal_pair": Fields({"aligned": Fraction(), "below": Fraction()}),
             }
         ),
         "review": Fields({"enabled": Bool(), "cosine_band": Fraction(), "lexical_band": Fraction(), "answer_band": Fraction()}),

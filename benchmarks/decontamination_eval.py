@@ -568,7 +568,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.compare:  # the previous rules in the same run, as the baseline (the machine is shared: compare ratios)
             previous = DecontamConfig.from_section({**recipe.decontamination, "embedding": {**recipe.decontamination["embedding"], "rules": PREVIOUS_RULES},
                                                     "review": {"enabled": False}})
-            previous = dataclasses.replace(previous, answer_veto=0.0, veto_benchmarks=(), question_cosine=0.0)
+            previous = dataclasses.replace(previous, answer_veto=0.0, veto_benchmarks=(), question_cosine=0.0, options_found=0.0, number_veto=0.0, aligned=0.0)
             configs.insert(0, ("previous rules (baseline): ", Detector(views, previous, embedder)))
         for label, det in configs:
             with tempfile.TemporaryDirectory() as cache:

@@ -33,6 +33,11 @@ def _numbers(text: pl.Expr) -> pl.Expr:
     return pl.concat_list(digits, spelled)
 
 
+def numbers(text: pl.Expr) -> pl.Expr:
+    """Distinct numbers of a text as keys read them (digits without separators, spelled up to twenty and the tens)."""
+    return _numbers(text.fill_null("")).list.unique().list.sort()
+
+
 def _names(found: pl.Expr) -> pl.Expr:
     return found.list.eval(pl.element().str.to_lowercase().str.replace_all("_", ""))
 

@@ -8,7 +8,10 @@
       embedding: {model: null, batch_size: 64, max_seq_length: 256, device: auto, top_k: 10,
                   embed: candidates, prefilter: 0.8,
                   rules: [{cosine: 0.92, lexical: 0.35, length_ratio: 0.5, static: 0.9},
-                          {cosine: 0.75, lexical: 0.2, answer: 0.8, benchmarks: [gsm8k]}, ...]}
+                          {cosine: 0.75, lexical: 0.2, answer: 0.8, benchmarks: [gsm8k]}, ...],
+                  options_found: 0.5,                          # confirm.py: a row listing options holds most of an MC item's
+                  number_veto: {below: 0.25, min_numbers: 2},  # ... item and row share their numbers
+                  minimal_pair: {aligned: 0.7, below: 0.88}}   # ... no word-for-word twin at a low cosine
       review: {cosine_band: 0.05, lexical_band: 0.15, answer_band: 0.2}   # near misses go to contamination_review
       judge: {enabled: false, endpoint: ..., model: ...}                  # see judge.py
 """
@@ -25,7 +28,7 @@ from bagel_data.decontam.judge import JudgeConfig
 class Rule:
     """An embedding match: cosine >= `cosine`, rare-word overlap >= `lexical`, and shorter/longer
     text length (chars) >= `length_ratio` (0 = no length guard). `static`: the cosine of cheap
-    token-mean vectors a pair needs before the model embeds the row at all (None: `prefilter`).
+    token-mean vectors the pair needs, checked before the model embeds the row (None: `prefilter`).
     `answer`: the share of the item's answer keys (numbers, defined names; answers.py) the row
     holds (0 = not needed). `benchmarks`: the rule holds for these benchmarks' items only
     (None = all); `exclude`: never for these."""
@@ -49,6 +52,10 @@ class Rule:
             None if r.get("static") is None else float(r["static"]), float(r.get("answer", 0.0)),
             None if benchmarks is None else _names(benchmarks), _names(r.get("exclude") or ()),
         )
+
+    def applies(self, benchmark: str) -> bool:
+        """Whether the rule can hold for an item of `benchmark`."""
+        return (self.benchmarks is None or benchmark in self.benchmarks) and benchmark not in self.exclude
 
     def relaxed(self, review: "Review") -> "Rule":
         """The band below this rule whose pairs go to review."""
@@ -100,13 +107,18 @@ class DecontamConfig:
     answer_veto: float = 0.0  # items of `veto_benchmarks` with answer keys never match a row holding less of them
     veto_benchmarks: tuple[str, ...] = ()
     question_cosine: float = 0.0  # passage + question items also need a row sentence this close to the question (0 = off)
+    options_found: float = 0.0  # a row listing options matches an MC item only holding this share of its options (confirm.py; 0 = answer only)
+    number_veto: float = 0.0  # item and row with `min_numbers`+ numbers each never match below this Jaccard of them (0 = off)
+    min_numbers: int = 2
+    aligned: float = 0.0  # minimal pairs: a row this close word for word to the item's question ...
+    pair_below: float = 0.0  # ... matches only at this cosine or above, unless its numbers confirm it (0 = off)
     review: Review = field(default_factory=Review)
     judge: JudgeConfig = field(default_factory=JudgeConfig)
 
     @property
     def lexical_floor(self) -> float:
-        """Rare-word overlap the candidate stage needs for rules without answer keys (those
-        find their candidates through the key index)."""
+        """The lowest rare-word overlap a rule without answer keys needs (the candidate stage
+        keeps one floor per benchmark, candidates.py); 0 or less: every row is embedded."""
         return min((r.lexical for r in self.rules if r.answer <= 0), default=1.0)
 
     @property
@@ -150,6 +162,11 @@ class DecontamConfig:
             answer_veto=float((emb.get("answer_veto") or {}).get("below", 0.0)),
             veto_benchmarks=_names((emb.get("answer_veto") or {}).get("benchmarks") or ()),
             question_cosine=float(emb.get("question_cosine", base.question_cosine)),
+            options_found=float(emb.get("options_found", base.options_found)),
+            number_veto=float((emb.get("number_veto") or {}).get("below", 0.0)),
+            min_numbers=int((emb.get("number_veto") or {}).get("min_numbers", base.min_numbers)),
+            aligned=float((emb.get("minimal_pair") or {}).get("aligned", 0.0)),
+            pair_below=float((emb.get("minimal_pair") or {}).get("below", 0.0)),
             review=Review.from_section(section.get("review")),
             judge=JudgeConfig.from_section(section.get("judge")),
         )

@@ -3,15 +3,18 @@
 1. n-grams: rarity-weighted containment of a view's shingles (copies, reformatted copies, copies
    inside longer prompts, shuffled options); method "exact" when the normalized texts are equal
    (this also catches a copy of an item too generic to index, e.g. "Which of the following is true?").
-2. embeddings: rows not caught by (1) whose rare words overlap some view enough, or that hold
-   most of an item's answer keys (numbers, defined function names: answers.py), and whose cheap
-   static vectors are close to it (or every row, with `embed: all`), are embedded; their faiss
-   nearest views and their candidate views are checked against the recipe's rules (cosine,
-   rare-word overlap, answer keys, length guard, benchmarks). Method "embedding", or "answer"
-   when only a rule that needs answer keys holds.
+2. embeddings: rows not caught by (1) with a candidate pair (candidates.py: enough rare words
+   of a view in the row, or most of an item's answer keys: numbers, defined function names,
+   answers.py) that some rule could accept, cheap static vectors included, and that no check of
+   confirm.py rules out whatever the cosine (or every row, with `embed: all`), are embedded;
+   their candidate views (faiss nearest views with `embed: all`) are checked against the
+   recipe's rules (cosine, rare-word overlap, answer keys, length guard, static cosine,
+   benchmarks). Method "embedding", or "answer" when only a rule that needs answer keys holds.
    A recipe may veto matches of numbers-bound items (GSM8K) whose row holds too few of the
-   item's answer keys, and passage + question items (DROP) need a row sentence close to the
-   question: the same passage with another question is another task.
+   item's answer keys; passage + question items (DROP) need a row sentence close to the
+   question (the same passage with another question is another task); and every match passes
+   the checks of confirm.py (a multiple-choice item's options, shared numbers, no
+   word-for-word twin at a low cosine).
 3. review: pairs that miss every rule but lie within the review bands below one are kept in
    `Detector.near` (method of the rule they came close to); they go to `contamination_review`.
 
@@ -27,12 +30,13 @@ import numpy as np
 import polars as pl
 
 from bagel_data.decontam.answers import key_batch, key_index
+from bagel_data.decontam.candidates import candidate_pairs, floors, only_views
 from bagel_data.decontam.config import DecontamConfig, Rule
+from bagel_data.decontam.confirm import Checks
 from bagel_data.decontam.embed import Embedder
 from bagel_data.decontam.normalize import normalized, words
 from bagel_data.decontam.shingles import ShingleIndex, TokenBatch
 
-OPTION_LINE = r"(?m)^\s*\(?[A-Ea-e1-5][.):]\s"  # "A. ", "(b) ", "3: " at a line start
 SENTENCE = r"[^?!:;\n\"“”]+"  # a row's sentences and lines: split at ? ! : ; newlines, quotes, and ". "
 MATCH_SCHEMA = {"row": pl.Int64, "view": pl.Int64, "method": pl.String, "score": pl.Float64, "lexical": pl.Float64}
 
@@ -76,6 +80,10 @@ class Detector:
         names = sorted(set(self.views["benchmark"].to_list()))
         self.view_bench = self.views["benchmark"].replace_strict(names, list(range(len(names))), return_dtype=pl.Int64).to_numpy()
         self.bench_code = dict(zip(names, range(len(names))))
+        self.lexical_floor, self.answer_floor = floors(config, names, self.view_bench)  # per view: the candidate stage's floors
+        if self.keys is not None:  # answer shares are read only where an answer rule or the veto can use them
+            read = np.isfinite(self.answer_floor) | np.isin(self.view_bench, [self.bench_code.get(b, -1) for b in config.veto_benchmarks])
+            self.key_weights = only_views(self.keys.by_shingle, read)
         self.informative = pl.Series(np.flatnonzero(self.lexical.view_weight > 0), dtype=pl.Int64)
         self.view_chars = self.views["text"].str.len_chars().to_numpy()
         self.sentences = self.views.filter(pl.col("view").is_in(self.informative.implode()), pl.col("segments").list.len() == 1).select("view", "norm")
@@ -83,8 +91,8 @@ class Detector:
         passage = self.views.filter(pl.col("view_name") == "passage_question", pl.col("segments").list.len() >= 2)
         self.question_views = passage["view"].to_numpy()
         self.question_vectors = None
-        answered = self.views.filter(pl.col("view_name") == "question_answer").select("benchmark", "item_id", normalized(pl.col("segments").list.last()).alias("answer_norm"))
-        self.answer_text = self.views.select("view", "benchmark", "item_id").join(answered.filter(pl.col("answer_norm") != ""), on=["benchmark", "item_id"]).select("view", "answer_norm")
+        self.checks = Checks(self.views, options_found=config.options_found, number_below=config.number_veto, min_numbers=config.min_numbers,
+                             aligned=config.aligned, pair_below=config.pair_below)
         self._view_vectors: dict[int, np.ndarray] = {}
         self._faiss = None
         if self.embedder is not None:
@@ -156,27 +164,17 @@ class Detector:
             return found, unconfirmed
         matched, near = self._embedding_matches(texts, word_lists, embed_texts, found["row"].unique().to_numpy())
         matched, demoted = self._confirm_questions(matched, embed_texts)
-        matched, wrong = self._confirm_answers(matched, texts)
-        demoted = pl.concat([demoted, wrong])
-        near = pl.concat([near, demoted, unconfirmed]).unique(["row", "view"], keep="first", maintain_order=True)
+        matched, failed = self._confirm(matched, texts)
+        near = pl.concat([near, demoted, failed, unconfirmed]).unique(["row", "view"], keep="first", maintain_order=True)
         return pl.concat([found, matched]), near
 
-    def _confirm_answers(self, found: pl.DataFrame, texts: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
-        """(kept, demoted): a row that lists its own lettered options matches a multiple-choice item
-        on meaning only when the item's correct answer is among them (same question, other options
-        is another item)."""
-        if self.answer_text.height == 0 or found.height == 0:
+    def _confirm(self, found: pl.DataFrame, texts: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """(kept, demoted): the meaning matches that pass every check of confirm.py (options of a
+        multiple-choice item, numbers, minimal pairs), and those that fail one."""
+        if found.height == 0:
             return found, pl.DataFrame(schema=MATCH_SCHEMA)
-        check = found.join(self.answer_text, on="view")
-        if check.height == 0:
-            return found, pl.DataFrame(schema=MATCH_SCHEMA)
-        rows = check["row"].unique().sort()
-        listed = rows.to_frame("row").with_columns(texts.gather(rows).alias("t")).select(
-            "row", (pl.col("t").str.count_matches(OPTION_LINE) >= 3).alias("lists"), (" " + normalized(pl.col("t")) + " ").alias("row_norm")
-        )
-        check = check.join(listed, on="row").filter(pl.col("lists") & ~pl.col("row_norm").str.contains(" " + pl.col("answer_norm") + " ", literal=True))
-        wrong = check.select("row", "view")
-        return found.join(wrong, on=["row", "view"], how="anti"), found.join(wrong, on=["row", "view"], how="semi").cast(MATCH_SCHEMA)
+        failed = pl.concat([self.checks.options(found, texts), self.checks.numbers_differ(found, texts), self.checks.minimal_pairs(found, texts)]).unique()
+        return found.join(failed, on=["row", "view"], how="anti"), found.join(failed, on=["row", "view"], how="semi").cast(MATCH_SCHEMA)
 
     def _confirm_questions(self, found: pl.DataFrame, embed_texts: pl.Series) -> tuple[pl.DataFrame, pl.DataFrame]:
         """(kept, demoted): matches of passage + question views stand only when some sentence of the
@@ -224,9 +222,9 @@ class Detector:
         ratio = np.minimum(lengths, view_lengths) / np.maximum(np.maximum(lengths, view_lengths), 1)
         return pairs.with_columns(pl.Series("ratio", ratio, dtype=pl.Float64))
 
-    def _holds(self, rule: Rule, cosine: bool = True, veto: bool = True) -> pl.Expr:
-        """Where `rule` holds for pairs (lexical, ratio, answer, bench[, score]); without `cosine`,
-        where it still could once embedded."""
+    def _holds(self, rule: Rule, cosine: bool = True, veto: bool = True, static: bool = True) -> pl.Expr:
+        """Where `rule` holds for pairs (lexical, ratio, answer, bench[, static][, score]); without
+        `cosine`, where it still could once embedded; without `static`, before static cosines exist."""
         holds = (pl.col("lexical") >= rule.lexical - 1e-9) & (pl.col("ratio") >= rule.length_ratio)
         if rule.answer > 0:
             holds = holds & (pl.col("answer") >= rule.answer - 1e-9)
@@ -237,13 +235,15 @@ class Detector:
         if veto and self.config.answer_veto > 0 and self.config.veto_benchmarks:
             vetoed = pl.col("bench").is_in([self.bench_code.get(b, -1) for b in self.config.veto_benchmarks]) & pl.col("keyed") & (pl.col("answer") < self.config.answer_veto)
             holds = holds & ~vetoed
+        if static:  # a pair too far apart in cheap vectors for a rule is not worth embedding for it, nor matched by it
+            holds = holds & (pl.col("static") >= (self.config.prefilter if rule.static is None else rule.static) - 1e-9)
         return holds & (pl.col("score") >= rule.cosine) if cosine else holds
 
-    def _rules(self, cosine: bool = True, rules: tuple[Rule, ...] | None = None, veto: bool = True) -> pl.Expr:
+    def _rules(self, cosine: bool = True, rules: tuple[Rule, ...] | None = None, veto: bool = True, static: bool = True) -> pl.Expr:
         """True where some rule holds; without `cosine`, where one still could once embedded."""
         keep = pl.lit(False)
         for rule in self.config.rules if rules is None else rules:
-            keep = keep | self._holds(rule, cosine, veto)
+            keep = keep | self._holds(rule, cosine, veto, static)
         return keep
 
     @property
@@ -259,14 +259,6 @@ class Detector:
         pos = np.searchsorted(rows, pairs["text"].to_numpy())
         close = np.einsum("ij,ij->i", static[pos], self.static_views[pairs["view"].to_numpy()])
         return pairs.with_columns(pl.Series("static", close.astype(np.float64)))
-
-    def _worth_embedding(self) -> pl.Expr:
-        """Pairs (with static) close enough, for some rule, to be worth a transformer pass of the row."""
-        keep = pl.lit(False)
-        for rule in self.config.rules:
-            needed = self.config.prefilter if rule.static is None else rule.static
-            keep = keep | (self._holds(rule, cosine=False) & (pl.col("static") >= needed))
-        return keep
 
     def _signals(self, pairs: pl.DataFrame, hits: pl.DataFrame, key_hits: pl.DataFrame | None, row_chars: np.ndarray) -> pl.DataFrame:
         """(text, view) pairs with lexical (rare-word overlap), answer (key share), bench, ratio."""
@@ -294,14 +286,17 @@ class Detector:
             rows = np.arange(word_lists.len())
         else:  # only rows with a (rare-word overlap, answer keys, length) pair some rule accepts can match at all
             shortest = min(rule.length_ratio for rule in self.config.rules)
-            candidates = self.lexical.candidates(hits)
-            if key_hits is not None:
-                candidates = pl.concat([candidates, self.keys.candidates(key_hits)]).unique()
-            candidates = self._ratio(candidates, row_chars).filter(pl.col("ratio") >= shortest - 1e-9).select("text", "view")
-            possible = self._signals(candidates, hits, key_hits, row_chars)
-            possible = possible.filter(self._rules(cosine=False) | (self._rules(cosine=False, rules=self._review_rules, veto=False)))
+            possible = candidate_pairs(
+                self.lexical, hits, word_lists.len(), self.lexical_floor, self.keys, key_hits, self.key_weights if self.keys is not None else None,
+                self.answer_floor, row_chars, self.view_chars, shortest,
+            )
+            keyed = self.keys.view_weight[possible["view"].to_numpy()] > 0 if self.keys is not None else np.zeros(possible.height, dtype=bool)
+            possible = possible.with_columns(pl.Series("bench", self.view_bench[possible["view"].to_numpy()], dtype=pl.Int64), pl.Series("keyed", keyed))
+            possible = possible.filter(self._rules(cosine=False, static=False) | self._rules(cosine=False, rules=self._review_rules, veto=False, static=False))
             possible = self._with_static(possible, embed_texts)
-            rows = np.unique(possible.filter(self._worth_embedding())["text"].to_numpy())
+            worth = possible.filter(self._rules(cosine=False)).select(pl.col("text").alias("row"), "view")  # some rule could hold once embedded ...
+            failed = pl.concat([self.checks.options(worth, texts), self.checks.numbers_differ(worth, texts)])  # ... and no check fails whatever the cosine
+            rows = np.unique(worth.join(failed, on=["row", "view"], how="anti")["row"].to_numpy())
             possible = possible.filter(pl.col("static") >= self.config.pair_static)  # pairs the model pass then scores
         rows = np.setdiff1d(rows, done).astype(np.int64)
         t1 = time.perf_counter()
@@ -314,7 +309,7 @@ class Detector:
             k = min(self.config.top_k, self.faiss.ntotal)
             _sims, nearest = self.faiss.search(vectors, k)
             pairs = pl.DataFrame({"text": np.repeat(rows, k), "view": nearest.reshape(-1).astype(np.int64)}).filter(pl.col("view") >= 0)
-            pairs = self._signals(pairs.unique().filter(pl.col("view").is_in(self.informative.implode())), hits, key_hits, row_chars)  # generic views never match on meaning
+            pairs = self._signals(pairs.unique().filter(pl.col("view").is_in(self.informative.implode())), hits, key_hits, row_chars).with_columns(pl.lit(1.0).alias("static"))  # generic views never match on meaning
         else:  # every pair of an embedded row that a rule (or the review band) could accept: a superset of its faiss neighbours that could
             pairs = possible.filter(pl.col("text").is_in(pl.Series(rows).implode()), pl.col("view").is_in(self.informative.implode()))
         pairs = pairs.join(pl.DataFrame({"text": rows, "pos": np.arange(rows.size, dtype=np.int64)}), on="text")

@@ -217,6 +217,23 @@ class ShingleIndex:
         cols = np.searchsorted(self.columns, self.shingles["hash"].to_numpy())
         return sparse.csr_matrix((self.shingles["weight"].to_numpy(), (self.shingles["view"].to_numpy(), cols)), shape=(self.view_weight.size, self.columns.size))
 
+    @cached_property
+    def by_shingle(self) -> sparse.csr_matrix:
+        """Shingles x views, the weights (`matrix` transposed): the right factor of `matched`."""
+        return self.matrix.T.tocsr()
+
+    def found(self, hits: pl.DataFrame, n_texts: int) -> sparse.csr_matrix:
+        """Texts x shingles: 1 where a text of the batch holds an indexed shingle (from `hits`)."""
+        texts = hits["text"].to_numpy()
+        cols = np.searchsorted(self.columns, hits["hash"].to_numpy())
+        return sparse.csr_matrix((np.ones(texts.size), (texts, cols)), shape=(n_texts, self.columns.size))
+
+    def matched(self, found: sparse.csr_matrix, weights: sparse.csr_matrix | None = None) -> sparse.csr_matrix:
+        """Texts x views: the weight of each view's shingles found in each text, for every pair that
+        shares one, in one sparse product (over `view_weight`: the containment `score_pairs` gives
+        without `anchor`). `weights`: `by_shingle` with some views' columns zeroed, to leave them out."""
+        return (found @ (self.by_shingle if weights is None else weights)).tocsr()
+
     def score_pairs(self, pairs: pl.DataFrame, hits: pl.DataFrame) -> pl.DataFrame:
         """Weighted containment (text, view, score) of given (text, view) pairs, from a batch's hits
         (0 where `anchor` is on and the view's anchor was not found). The matched weight of every

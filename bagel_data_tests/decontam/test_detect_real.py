@@ -142,3 +142,39 @@ def test_answer_keys_and_questions_decide_rewordings(views, tmp_path_factory):
             assert i not in flags, row["text"]
     drop_negatives = [i for i, r in enumerate(hand.iter_rows(named=True)) if r["label"] == "negative" and r["benchmark"] == "drop" and "Raiders" in r["text"]]
     assert any(i in near for i in drop_negatives), "the retold passage with another question is kept for review"
+
+
+def test_twins_go_to_review_and_paraphrases_match(views, tmp_path_factory):
+    """Every benchmark indexed (only the candidates' items get embedded): hand-written template
+    twins (other options, one word changed) are demoted to review by the checks of confirm.py,
+    while paraphrases of the same items match: one asked at length (the short-request rule at
+    cosine 0.88 with a looser length ratio), one at cosine 0.79 (short requests from 0.78), and a
+    GSM8K problem retold with its numbers whose cheap vectors are far (the answer rule's static 0.7)."""
+    from benchmarks.decontamination_eval import hand_set
+
+    detector = Detector(views, DecontamConfig.from_section(load_recipe().decontamination), Embedder(cache_root=tmp_path_factory.mktemp("emb-twins")))
+    twins = {"Mercury_SC_400182", "NYSEDREGENTS_2014_8_38", "103"}  # energy that cannot cross a vacuum, a gas phase, Thomas feels tired
+    others = {"alpaca_eval.json:178", "generation/validation-00000-of-00001.parquet:213", "main/test-00000-of-00001.parquet:1135"}
+    hand = hand_set().filter(pl.col("item_id").is_in(twins | others))
+    flags = _flags(detector, hand["text"].to_list())
+    near = set(detector.take_near()["row"].to_list())
+    demoted = 0
+    for i, row in enumerate(hand.iter_rows(named=True)):
+        if row["label"] == "paraphrase":  # (the solid-phase one matches a near-identical ARC item as well)
+            assert i in flags, row["text"]
+        else:
+            assert i not in flags, row["text"]
+            if row["item_id"] in twins:
+                assert i in near, row["text"]
+                demoted += 1
+    assert demoted == 3
+
+
+def test_a_rules_static_is_needed_to_match(views):
+    """A rule's `static` decides whether a row is embedded for it and also whether it matches: a
+    pair too far apart in cheap vectors is not matched because another pair got the row embedded."""
+    config = DecontamConfig.from_section({"embedding": {"prefilter": 0.8, "rules": [{"cosine": 0.8, "lexical": 0.3, "static": 0.85}, {"cosine": 0.9, "lexical": 0.5}]}})
+    detector = Detector(views.filter(pl.col("benchmark") == "mt_bench"), dataclasses.replace(config, embedding=False))
+    pairs = pl.DataFrame({"lexical": [0.4, 0.4, 0.6, 0.6], "ratio": [1.0] * 4, "answer": [0.0] * 4, "bench": [0] * 4, "keyed": [False] * 4,
+                          "static": [0.84, 0.86, 0.79, 0.81], "score": [0.85, 0.85, 0.95, 0.95]})
+    assert pairs.select(detector._rules())["literal"].to_list() == [False, True, False, True]
