@@ -64,7 +64,7 @@ def _completion(fmt: str, content: str) -> str:
     return content if fmt == "alpaca" else f"' ' || {content}"
 
 
-def script(home: Path, out: Path, recipe: Recipe, formats: list[str], threads: int = 2, memory_limit: str = "4GB") -> str:
+def script(home: Path, out: Path, recipe: Recipe, formats: list[str], threads: int = 2, memory_limit: str = "8GB", temp_directory: Path | None = None) -> str:
     """The SQL text (run it with duckdb.execute or the duckdb CLI)."""
     norm = home / "normalized"
     matches = home / "decontam" / "matches.parquet"
@@ -79,6 +79,7 @@ def script(home: Path, out: Path, recipe: Recipe, formats: list[str], threads: i
     return f"""
 SET threads TO {threads};
 SET memory_limit = '{memory_limit}';
+{f"SET temp_directory = '{temp_directory}';" if temp_directory else ""}
 SET preserve_insertion_order = false;
 CREATE TEMP TABLE sources(origin VARCHAR, priority INT, cap BIGINT);
 INSERT INTO sources VALUES

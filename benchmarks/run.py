@@ -242,7 +242,7 @@ def stage_duckdb(work: Path, only: str | None = None) -> dict:
     out = work / "duckdb-out"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir()
-    sql = script(settings.home, out, recipe, list(recipe.formats))
+    sql = script(settings.home, out, recipe, list(recipe.formats), temp_directory=work / "duckdb-spill")  # 8 GB, spilling to disk beyond
     (work / "duckdb_mix.sql").write_text(sql)
     t = time.perf_counter()
     con = duckdb.connect()
@@ -250,6 +250,7 @@ def stage_duckdb(work: Path, only: str | None = None) -> dict:
     seconds = time.perf_counter() - t
     rows = con.execute(f"select count(*) from read_parquet('{out}/*/*.parquet')").fetchone()[0]
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(work / "duckdb-spill", ignore_errors=True)
     return {"seconds": seconds, "rows_out": rows}
 
 
