@@ -167,6 +167,38 @@ def _findings(found: pl.DataFrame, kind: str, keys: pl.Series) -> pl.DataFrame:
     return found.with_columns(keys.gather(found["row"]).alias("text_key"), pl.lit(kind).alias("kind")).select(list(CHECKED_SCHEMA)).cast(CHECKED_SCHEMA)
 
 
+def _detect_new_texts(
+    train: pl.DataFrame, known: pl.DataFrame | None, views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, dict]:
+    """(matches, near, checked, stats) for every row of `train`: rows whose text key is in `known`
+    (stored findings) take them, the others are detected; `checked` is the findings of every
+    current text, to store."""
+    keys = _text_keys(train)
+    known = known if known is not None else pl.DataFrame(schema=CHECKED_SCHEMA)
+    todo = ~keys.is_in(known["text_key"].unique().implode())
+    matches, near, stats = detect_raw(train.filter(todo), views, config, embedder, reuse_index=True)
+    new_keys = keys.filter(todo)
+    none = pl.DataFrame({"text_key": new_keys.unique(), "kind": "none"}).cast({"text_key": pl.String})
+    fresh = pl.concat([_findings(matches, "match", new_keys), _findings(near, "near", new_keys), none], how="diagonal_relaxed").cast(CHECKED_SCHEMA)
+    current = known.join(pl.DataFrame({"text_key": keys.unique()}), on="text_key", how="semi")
+    checked = pl.concat([current, fresh]).unique(maintain_order=True).sort(["text_key", "kind", "view", "method"], nulls_last=True)
+    positions = pl.DataFrame({"text_key": keys, "row": pl.int_range(train.height, dtype=pl.Int64, eager=True)})
+    detected = int(todo.sum())
+    stats.update(rows_checked=train.height, rows_detected=detected, rows_reused=train.height - detected)
+    return _rows_of(checked, positions, "match"), _rows_of(checked, positions, "near"), checked, stats
+
+
+def _rows_of(checked: pl.DataFrame, positions: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """Stored findings of one kind as detector rows of every training row holding that text."""
+    mine = checked.filter(pl.col("kind") == kind).join(positions, on="text_key")
+    return mine.select(list(MATCH_SCHEMA)).cast(MATCH_SCHEMA).sort(["row", "view", "method"])
+
+
+def _outcome_stats(report: pl.DataFrame, review: pl.DataFrame) -> dict:
+    return {"contaminated_rows": report.select("source", "row_key").n_unique(), "review_pairs": review.height,
+            "judged_contaminated": int((review["decision"] == "contaminated").sum())}
+
+
 def decontaminate_unit(layout: Layout, unit: Unit, views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None) -> tuple[pl.DataFrame, dict]:
     """Check one unit's training rows and write its outputs; (report, stats). Rows whose texts the
     unit checked before under the same detector fingerprint are not detected again."""
@@ -178,29 +210,9 @@ def decontaminate_unit(layout: Layout, unit: Unit, views: pl.DataFrame, config: 
         checked = pl.DataFrame(schema=CHECKED_SCHEMA)
     else:
         fingerprint = detector_fingerprint(views, config, embedder)
-        keys = _text_keys(train)
-        before = _load_checked(folder, fingerprint)
-        known = before if before is not None else pl.DataFrame(schema=CHECKED_SCHEMA)
-        todo = ~keys.is_in(known["text_key"].unique().implode())
-        rows = pl.Series(range(train.height), dtype=pl.Int64).filter(todo)
-        matches, near, stats = detect_raw(train.filter(todo), views, config, embedder, reuse_index=True)
-        new_keys = keys.gather(rows)
-        fresh = pl.concat([
-            _findings(matches, "match", new_keys), _findings(near, "near", new_keys),
-            pl.DataFrame({"text_key": new_keys.unique()}).with_columns(pl.lit("none").alias("kind")).cast({"text_key": pl.String}).select(pl.all()),
-        ], how="diagonal_relaxed").cast(CHECKED_SCHEMA)
-        current = pl.DataFrame({"text_key": keys.unique()})
-        checked = pl.concat([known.join(current, on="text_key", how="semi"), fresh]).unique(maintain_order=True).sort(["text_key", "kind", "view", "method"], nulls_last=True)
-        positions = pl.DataFrame({"text_key": keys, "row": pl.int_range(train.height, dtype=pl.Int64, eager=True)})
-
-        def rows_of(kind: str) -> pl.DataFrame:
-            mine = checked.filter(pl.col("kind") == kind).join(positions, on="text_key")
-            return mine.select(list(MATCH_SCHEMA)).cast(MATCH_SCHEMA).sort(["row", "view", "method"])
-
-        report, review = report_and_review(rows_of("match"), rows_of("near"), train, views, config)
-        stats = {**stats, "rows_checked": train.height, "rows_detected": int(todo.sum()), "rows_reused": train.height - int(todo.sum()),
-                 "contaminated_rows": report.select("source", "row_key").n_unique(), "review_pairs": review.height,
-                 "judged_contaminated": int((review["decision"] == "contaminated").sum())}
+        matches, near, checked, stats = _detect_new_texts(train, _load_checked(folder, fingerprint), views, config, embedder)
+        report, review = report_and_review(matches, near, train, views, config)
+        stats.update(_outcome_stats(report, review))
     write_parquet(schema.conform(report, REPORT), folder / "matches.parquet")
     write_parquet(schema.conform(review, REVIEW), folder / "review.parquet")
     write_parquet(checked.to_arrow(), folder / "checked.parquet")
@@ -260,8 +272,7 @@ def find_contamination_and_review(
         return empty_report(), empty_review(), {"rows_checked": train.height, "contaminated_rows": 0}
     matches, near, stats = detect_raw(train, views, config, embedder, reuse_index=reuse_index)
     report, review = report_and_review(matches, near, train, views, config)
-    stats.update(contaminated_rows=report.select("source", "row_key").n_unique(), review_pairs=review.height,
-                 judged_contaminated=int((review["decision"] == "contaminated").sum()))
+    stats.update(_outcome_stats(report, review))
     return report, review, stats
 
 

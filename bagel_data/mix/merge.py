@@ -69,7 +69,8 @@ def merge_by_key_range(
     previous = _live_shards(live, count)
     stats_dir = cache / STATS_DIR
     stats_dir.mkdir(parents=True, exist_ok=True)
-    settings = json.dumps([FORMAT_VERSION, str(writer.target), config.compression, config.compression_level, config.row_group_rows, config.jsonl, count])
+    # what else shapes the file's bytes: a new pyarrow may write the same rows differently
+    settings = json.dumps([FORMAT_VERSION, pa.__version__, str(writer.target), config.compression, config.compression_level, config.row_group_rows, config.jsonl, count])
     digests = []
     for b in range(count):
         digest = hashlib.blake2b(f"{settings}|{b}".encode(), digest_size=16)

@@ -1,7 +1,9 @@
-"""Streaming shard writer: output rows (Arrow tables) arrive in final order, chunk by chunk, and are cut into
-`part-NNNNN.parquet` files of a set row count or of a set size in uncompressed text bytes
-(the UTF-8 bytes of every string value of a row, message contents included); the last shard
-holds the rest. Optional `part-NNNNN.jsonl` twins. Each file's sha256 is taken as written.
+"""Shard writer: `part-NNNNN.parquet` files (optional `part-NNNNN.jsonl` twins), each file's
+sha256 taken as written. Key-range shards (`rows_per_shard`, `merge.py`) come whole
+(`write_shard`) or already linked (`adopt`); with `bytes_per_shard`, output rows (Arrow tables)
+arrive in final order, chunk by chunk, and are cut (`add`) at a set size in uncompressed text
+bytes (the UTF-8 bytes of every string value of a row, message contents included), the last
+shard holding the rest.
 
 Bytes are deterministic: the same rows arrive in the same chunks (the chunk size is a recipe
 setting), are cast to the canonical schema and written by pyarrow with fixed settings (no
@@ -76,20 +78,18 @@ class ShardWriter:
         self.folder, self.target, self.config = Path(folder), target, config
         self.shards: list[ShardInfo] = []
         self._buffer: list[pa.Table] = []
-        self._rows = 0
         self._bytes = 0
         self._count = 0
         self._pool = ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="shard-writer")
         self._pending: deque[Future] = deque()
 
     def add(self, table: pa.Table) -> None:
-        """Append rows (in final order); write every shard that fills up."""
+        """Append rows (in final order); write every shard that fills up (bytes_per_shard)."""
         sizes = text_bytes(table)
         start = 0
         while start < table.num_rows:
             cut = self._fitting(sizes[start:])
             self._buffer.append(table.slice(start, cut))
-            self._rows += cut
             self._bytes += int(sizes[start : start + cut].sum())
             start += cut
             if self._full():
@@ -126,21 +126,17 @@ class ShardWriter:
 
     def _fitting(self, sizes: np.ndarray) -> int:
         """How many of the next rows (of these text sizes) still go into the open shard (>= 1)."""
-        if self.config.rows_per_shard:
-            return max(1, min(len(sizes), self.config.rows_per_shard - self._rows))
         over = np.flatnonzero(np.cumsum(sizes) >= self.config.bytes_per_shard - self._bytes)
         return len(sizes) if over.size == 0 else int(over[0]) + 1
 
     def _full(self) -> bool:
-        if self.config.rows_per_shard:
-            return self._rows >= self.config.rows_per_shard
         return self._bytes >= self.config.bytes_per_shard
 
     def _flush(self) -> None:
         table = pa.concat_tables(self._buffer) if self._buffer else self.target.empty_table()
         index, text = self._count, self._bytes
         self._count += 1
-        self._buffer, self._rows, self._bytes = [], 0, 0
+        self._buffer, self._bytes = [], 0
         self._submit(table, index, text)
 
     def _submit(self, table: pa.Table, index: int, text: int, digest: str | None = None) -> None:
