@@ -17,20 +17,12 @@ import numpy as np
 import polars as pl
 
 from bagel_data import ids
+from bagel_data.ids import splitmix64
 
 TEXT_FORMAT = "text"
 KINDS = ("instructions", "texts", "preferences")
 _FORMAT_SALT = np.uint64(0xA5A5_5A5A_C3C3_3C3C)
 PLAN_SCHEMA = {"kind": pl.UInt8, "base": pl.UInt32, "format": pl.UInt8, "turn": pl.UInt32, "key": pl.UInt64}
-
-
-def splitmix64(x: np.ndarray) -> np.ndarray:
-    """A bijective 64-bit mixer (Steele et al.); wraps modulo 2**64."""
-    with np.errstate(over="ignore"):
-        z = np.asarray(x, dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15)
-        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-        return z ^ (z >> np.uint64(31))
 
 
 def row_hashes(row_ids: pl.Series, seed: int, product: str) -> np.ndarray:
