@@ -75,7 +75,9 @@ def test_a_changed_source_rewrites_only_the_shards_holding_its_changed_rows(home
     before = {s["path"]: s for s in first.manifest["shards"]}
     inodes = {p.name: os.stat(p).st_ino for p in first.folder.glob("part-*.parquet")}
     convs = [conversation(f"question {i}", f"answer {i}") if i % 5 else conversation(f"q{i}", "a", "more", "b") for i in range(120)]
-    convs[7] = conversation("question 7 reworded upstream", "answer 7")
+    completions = set(pl.read_parquet(first.folder / "part-*.parquet")["completion"].to_list())
+    i = next(i for i in range(1, 120) if i % 5 and f"answer {i}" in completions)  # a row of the mix
+    convs[i] = conversation(f"question {i}", f"answer {i}, corrected upstream")  # same id, new content
     write_source(home, "alpha", instructions=instructions("alpha", convs, category=[f"c{i % 3}" for i in range(120)]))
     second = build_product(recipe, home, "sft")
     after = second.manifest["shards"]
