@@ -80,7 +80,9 @@ def conform(table: pa.Table | pl.DataFrame, schema: pa.Schema, what: str = "tabl
     """Return `table` cast to `schema` (columns selected and ordered); raise SchemaError naming
     the missing columns, impossible casts, or nulls in non-nullable columns."""
     if isinstance(table, pl.DataFrame):
-        table = table.to_arrow()
+        # large_string, not Polars' string views: the cast to string then reuses the text buffer
+        # instead of copying every value (~20x cheaper)
+        table = table.to_arrow(compat_level=pl.CompatLevel.oldest())
     missing = [n for n in schema.names if n not in table.column_names]
     if missing:
         raise SchemaError(f"{what}: missing columns {missing} (has {table.column_names})")
