@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's parser: ~10x faster, same result
+
 RECIPES_DIR = Path(__file__).parent / "recipes"
 DEFAULT_RECIPE = RECIPES_DIR / "bagel-v0.2.yaml"
 
@@ -181,7 +183,7 @@ def load_recipe(path: str | os.PathLike | None = None) -> Recipe:
     """Load the recipe at `path`, else $BAGEL_DATA_RECIPE, else the shipped bagel-v0.2 recipe."""
     path = Path(path or os.environ.get("BAGEL_DATA_RECIPE") or DEFAULT_RECIPE)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except OSError as exc:
         raise RecipeError(f"cannot read recipe {path}: {exc}") from exc
     except yaml.YAMLError as exc:

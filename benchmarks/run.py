@@ -43,7 +43,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bagel_data.recipe import parse_recipe  # noqa: E402
+from bagel_data.recipe import SAFE_LOADER, parse_recipe  # noqa: E402
 from bagel_data.settings import PROJECT_ROOT  # noqa: E402
 
 RECIPE = PROJECT_ROOT / "bagel_data" / "recipes" / "bagel-v0.2.yaml"
@@ -68,7 +68,7 @@ def _cpu_seconds() -> float:
 def _ctx(work: Path):
     from bagel_data.settings import Settings
 
-    raw = yaml.safe_load((work / "recipe.yaml").read_text())  # YAML keeps the recipe's integer keys
+    raw = yaml.load((work / "recipe.yaml").read_text(), Loader=SAFE_LOADER)  # YAML keeps the recipe's integer keys
     recipe = parse_recipe(raw, work / "recipe.yaml")
     settings = Settings(mode="mirror", mirror=work / "mirror", home=work / "home")
     return recipe, settings
