@@ -23,6 +23,7 @@ from dagster_shared.record import replace as replace_record
 
 from bagel_data import upstream
 from bagel_data.assets.catalog import CATALOG_KEY
+from bagel_data.assets.step_processes import START_METHODS, step_process_executor
 from bagel_data.recipe import BenchmarkSpec, Recipe, SourceSpec
 
 GROUP = "upstream"
@@ -32,11 +33,6 @@ AUTOMATION_SENSOR = "bagel_automation"
 DEFAULT_OBSERVE_CRON = "0 * * * *"
 DEFAULT_NIGHTLY_CRON = "0 3 * * *"
 DEFAULT_MAX_CONCURRENT = 2
-# What the forkserver imports once before it forks each step process: Dagster only. Polars starts
-# its thread pool when imported, and a process forked from one that did hangs the first time
-# Polars works in parallel, so Polars (and these definitions, which import it) load in each step.
-PRELOAD_MODULES = ["dagster"]
-START_METHODS = {"forkserver": {"forkserver": {"preload_modules": PRELOAD_MODULES}}, "spawn": {"spawn": {}}}
 
 
 def upstream_key(kind: str, name: str) -> dg.AssetKey:
@@ -143,8 +139,8 @@ def executor() -> dg.ExecutorDefinition:
     - `multiprocess` (default): one process per step, at most `max_concurrent` at once, default
       $BAGEL_DATA_MAX_CONCURRENT (2); changeable per run in the launchpad
       (`execution: config: max_concurrent: N`). Steps are forked from a forkserver that has
-      imported Dagster once (`start_method`, default $BAGEL_DATA_START_METHOD or `forkserver`;
-      `spawn` starts every step from a fresh interpreter).
+      imported their libraries once (`step_processes.py`; `start_method`, default
+      $BAGEL_DATA_START_METHOD or `forkserver`; `spawn` starts every step from a fresh interpreter).
     - `k8s`: `dagster_k8s.k8s_job_executor`, one Kubernetes Job per step (docs/k8s-executor.md).
     - `in_process`: every step in the run worker (debugging).
     """
@@ -163,17 +159,7 @@ def executor() -> dg.ExecutorDefinition:
     start = os.environ.get("BAGEL_DATA_START_METHOD") or "forkserver"
     if start not in START_METHODS:
         raise ValueError(f"BAGEL_DATA_START_METHOD={start!r}: use one of {sorted(START_METHODS)}")
-    return dg.multiprocess_executor.configured(
-        lambda cfg: {"max_concurrent": cfg["max_concurrent"], "start_method": START_METHODS[cfg["start_method"]]},
-        name="bagel_multiprocess",
-        config_schema={
-            "max_concurrent": dg.Field(int, default_value=default, description="Steps run at once (0 = one per CPU)."),
-            "start_method": dg.Field(
-                dg.Enum("bagel_start_method", [dg.EnumValue(m) for m in START_METHODS]), default_value=start,
-                description="forkserver: steps fork from a process that imported Dagster, Polars and the definitions once; spawn: every step imports them itself.",
-            ),
-        },
-    )
+    return step_process_executor(default, start)
 
 
 # --- wiring applied to the merged definitions ------------------------------------------------

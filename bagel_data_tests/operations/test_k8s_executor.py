@@ -62,7 +62,7 @@ def test_every_doc_config_validates_against_dagster_k8s(monkeypatch):
     assert local_job.executor_def.name == "bagel_multiprocess"
     resolved = dg.validate_run_config(local_job, local)["execution"]["bagel_multiprocess"]  # what the executor receives
     assert resolved["max_concurrent"] == local["execution"]["config"]["max_concurrent"]
-    assert resolved["start_method"][local["execution"]["config"]["start_method"]]["preload_modules"] == ["dagster"]
+    assert resolved["start_method"] == local["execution"]["config"]["start_method"]
 
 
 def test_a_wrong_k8s_config_is_refused(monkeypatch):
