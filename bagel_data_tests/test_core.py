@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -27,6 +28,22 @@ def test_coins_are_uniform_and_seeded():
     assert not (ids.coins(keys, 2, "x") == a).all() and not (ids.coins(keys, 1, "y") == a).all()
     picks = ids.coin_choice(keys[:3000], 1, "c", ["A", "B", "C"]).value_counts()
     assert picks.height == 3 and all(900 < n < 1100 for n in picks["count"])
+
+
+def test_coins_of_row_ids_take_the_vectorized_path_and_agree_element_by_element():
+    """Row ids (16 hex digits) are mixed in numpy, other strings hashed with blake2b; either way a
+    coin depends on its own id alone, not on what else is in the column."""
+    row_ids = ids.text_ids(pl.Series([f"text {i}" for i in range(20000)]))
+    a = ids.coins(row_ids, 7, "x")
+    assert 0.49 < a.mean() < 0.51 and a.min() >= 0 and a.max() < 1
+    assert abs(np.corrcoef(a, ids.coins(row_ids, 7, "y"))[0, 1]) < 0.03, "salts give independent coins"
+    assert abs(np.corrcoef(a, ids.coins(row_ids, 8, "x"))[0, 1]) < 0.03, "seeds give independent coins"
+    mixed = [row_ids[0], "not an id", None, "ABCDEF0123456789", row_ids[1]]
+    whole = ids.coins(mixed, 7, "x")
+    assert [float(ids.coins([v], 7, "x")[0]) for v in mixed] == whole.tolist()
+    assert (ids.coins(pl.Series(mixed), 7, "x") == whole).all(), "a list and a Series give the same coins"
+    assert whole[0] == a[0] and whole[4] == a[1]
+    assert ids.coins([None], 7, "x")[0] == ids.coins([""], 7, "x")[0], "a missing id counts as the empty string"
 
 
 def test_conform_reports_missing_columns_and_nulls():

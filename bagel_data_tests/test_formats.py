@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from bagel_data.formats import render_completion, render_dpo_answer, render_dpo_prompt, render_prompt
-from bagel_data.formats.expand import assign_formats, expand_instructions, expand_preferences, expand_texts
+from bagel_data.formats.expand import assign_formats, expand_instructions, expand_preferences, expand_texts, messages_column
 from bagel_data.formats.templates import DEFAULT_SYSTEM, VICUNA_DEFAULT_SYSTEM
 
 PRE = "Below is an instruction that describes a task.  Write a response that appropriately completes the request."
@@ -181,3 +181,20 @@ def test_k_of_4_assignment_covers_formats_evenly():
     shares = dict(zip(counts["formats"], counts["count"]))
     assert all(abs(shares[f] / 4000 - 0.75) < 0.03 for f in FORMATS)
     assert assign_formats(ids, FORMATS, k=3, seed=3).equals(assigned)
+
+
+def test_messages_column_is_the_system_message_then_the_kept_history():
+    """The vectorized messages builder against the obvious Python: [system] + conversation[:keep]."""
+    convs = [
+        [{"role": "user", "content": "u1"}, {"role": "assistant", "content": "a1"}, {"role": "user", "content": "u2"}, {"role": "assistant", "content": "a2"}],
+        [{"role": "user", "content": "only"}, {"role": "assistant", "content": "one"}],
+        [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}, {"role": "user", "content": "z"}, {"role": "assistant", "content": "w"}],
+    ]
+    systems = ["Be brief.", None, "Sys"]
+    keep = [4, 2, 9]  # more than a conversation holds: all of it
+    got = messages_column(pl.Series(convs), pl.Series(systems, dtype=pl.String), keep).to_list()
+    want = [([{"role": "system", "content": s}] if s else []) + c[:k] for c, s, k in zip(convs, systems, keep)]
+    assert got == want
+    assert messages_column(pl.Series(convs), pl.Series(systems, dtype=pl.String), [2, 2, 2]).to_list()[0] == want[0][:3]
+    empty = messages_column(pl.Series("c", [], dtype=pl.List(pl.Struct({"role": pl.String, "content": pl.String}))), pl.Series([], dtype=pl.String), [])
+    assert empty.len() == 0 and empty.dtype == pl.List(pl.Struct({"role": pl.String, "content": pl.String}))
