@@ -18,7 +18,6 @@ n = 1 the same index measures overlap of rare words.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass
 from functools import cached_property
 

@@ -6,9 +6,9 @@ A part is an lz4 Arrow IPC file (`<source>.<kind>.<fingerprint>.arrow`) with its
 small record batches (`PART_BATCH_ROWS`), plus `.keys.npy` (per row: the sorted key and a
 128-bit hash of the row's content, which lets the shard writer tell an unchanged shard without
 reading it) and `.json` (row and batch counts, the output `source` labels), written
-atomically, the JSON last: a part without its JSON does not exist. The fingerprint covers the source's normalized part file (path, size, mtime), the
-selected row indices, the source's place in the priority order, the render settings and the
-code of the renderer, so after one source changes only the parts whose rows changed are
+atomically, the JSON last: a part without its JSON does not exist. The fingerprint covers the
+source's normalized part file (path, size, mtime), the selected row indices, the source's place
+in the priority order, the render settings and the code of the renderer, so after one source changes only the parts whose rows changed are
 rendered again; the shard writer merges every part bucket by bucket (`PartReader.bucket`),
 reading each part front to back once (every batch is decompressed once, whatever the bucket count).
 
@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -35,7 +34,7 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from bagel_data import schema as schemas
-from bagel_data.mix.config import MixConfig
+from bagel_data.mix.config import MixConfig, code_digest
 from bagel_data.mix.plan import KINDS, base_plan, row_hashes
 from bagel_data.mix.render import COLUMNS, render_chunk
 from bagel_data.mix.select import part_path
@@ -45,18 +44,9 @@ from bagel_data.storage import Layout
 FORMAT_VERSION = 3
 PART_BATCH_ROWS = 4096  # rows per record batch of a part: what a reader holds of each part at a time
 PARALLEL_MIN_RECORDS = 200_000  # below this many missing output rows, render in this process
-_RENDERER_MODULES = ("formats/templates.py", "formats/expand.py", "mix/render.py", "mix/plan.py", "mix/parts.py")
+# the code that shapes a part's rows (ids.py: the coins of formats and default system prompts)
+RENDERER_MODULES = ("ids.py", "formats/templates.py", "formats/expand.py", "mix/render.py", "mix/plan.py", "mix/parts.py")
 _POS_SHIFT = 40  # position = (source code * 3 + kind) << 40 | record index within the part
-
-
-@cache
-def renderer_digest() -> str:
-    """Hash of the renderer's code: a new version of it renders every part again."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.blake2b(digest_size=8)
-    for name in _RENDERER_MODULES:
-        digest.update((root / name).read_bytes())
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -78,7 +68,7 @@ class PartJob:
         c = self.config
         settings = {
             "version": FORMAT_VERSION,
-            "code": renderer_digest(),
+            "code": code_digest(RENDERER_MODULES),
             "product": self.product,
             "source": self.source,
             "kind": self.kind,

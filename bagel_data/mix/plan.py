@@ -17,7 +17,6 @@ import numpy as np
 import polars as pl
 
 from bagel_data import ids
-from bagel_data.ids import splitmix64
 
 TEXT_FORMAT = "text"
 KINDS = ("instructions", "texts", "preferences")
@@ -31,7 +30,7 @@ def row_hashes(row_ids: pl.Series, seed: int, product: str) -> np.ndarray:
 
 def format_starts(hashes: np.ndarray, n_formats: int) -> pl.Series:
     """Rotation start per row, from its own hash alone (uniform over the n formats)."""
-    return pl.Series("start", (splitmix64(hashes ^ _FORMAT_SALT) % np.uint64(n_formats)).astype(np.uint8))
+    return pl.Series("start", (ids.splitmix64(hashes ^ _FORMAT_SALT) % np.uint64(n_formats)).astype(np.uint8))
 
 
 def base_plan(kind: str, base: pl.DataFrame, hashes: np.ndarray, *, n_formats: int, k: int, origin_code: int) -> pl.DataFrame:
@@ -61,6 +60,6 @@ def base_plan(kind: str, base: pl.DataFrame, hashes: np.ndarray, *, n_formats: i
     else:
         frame = frame.with_columns(pl.lit(0, dtype=pl.UInt32).alias("turn"))
     salt = (frame["format"].cast(pl.UInt64).to_numpy() << np.uint64(56)) | (frame["turn"].cast(pl.UInt64).to_numpy() << np.uint64(20)) | frame["__origin"].to_numpy()
-    key = splitmix64(frame["__h"].to_numpy() ^ splitmix64(salt))
+    key = ids.splitmix64(frame["__h"].to_numpy() ^ ids.splitmix64(salt))
     return frame.select("kind", "base", "format", "turn").with_columns(pl.Series("key", key, dtype=pl.UInt64))
 

@@ -33,7 +33,7 @@ from pathlib import Path
 import polars as pl
 
 from bagel_data import ids
-from bagel_data.mix.config import MixConfig
+from bagel_data.mix.config import MixConfig, code_digest
 from bagel_data.mix.sampling import sample, target_size
 from bagel_data.recipe import Recipe, SourceSpec
 from bagel_data.storage import Layout, write_parquet
@@ -46,6 +46,8 @@ _TRACE_SCHEMA = {**_CANDIDATE_SCHEMA, "dropped_by": pl.String, "kept_by": pl.Str
 
 class MixInputError(RuntimeError):
     """A normalized part or the decontamination matches the mix needs are missing or unreadable."""
+
+SELECTION_MODULES = ("ids.py", "mix/sampling.py", "mix/select.py")  # the code a cached trace comes from
 
 
 @dataclass
@@ -197,15 +199,15 @@ def fidelity_report(trace: pl.DataFrame, recipe: Recipe, product: str) -> pl.Dat
 
 
 def trace_fingerprint(recipe: Recipe, config: MixConfig, layout: Layout, products: tuple[str, ...], removals: pl.Series | None) -> str:
-    """What a trace depends on: the recipe, the mix settings, every normalized part it reads
-    (path, size, mtime, inode) and the removed ids."""
+    """What a trace depends on: the recipe, the mix settings, the selection code, every normalized
+    part it reads (path, size, mtime, inode) and the removed ids."""
     parts = [p for product in products for p in PARTS[product]]
     files = []
     for spec in ordered_sources(recipe):
         for part in parts:
             stat = part_path(layout, spec.name, part).stat()
             files.append([spec.name, part, stat.st_size, stat.st_mtime_ns, stat.st_ino])
-    digest = hashlib.blake2b(json.dumps([recipe.digest, config.as_manifest(), products, files], sort_keys=True, default=str).encode(), digest_size=12)
+    digest = hashlib.blake2b(json.dumps([recipe.digest, config.as_manifest(), code_digest(SELECTION_MODULES), products, files], sort_keys=True, default=str).encode(), digest_size=12)
     digest.update(b"none" if removals is None else "\n".join(removals.to_list()).encode())
     return digest.hexdigest()
 

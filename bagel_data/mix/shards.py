@@ -61,7 +61,7 @@ def text_bytes(table: pa.Table) -> np.ndarray:
 
 # columns with few distinct values or short keys: dictionary-encoded, with min/max statistics
 # (what DuckDB prunes row groups by); the long texts get neither
-SHORT_COLUMNS = ["id", "source", "format", "messages.list.element.role"]  # statistics
+STATISTICS_COLUMNS = ["id", "source", "format", "messages.list.element.role"]
 DICTIONARY_COLUMNS = ["source", "format", "messages.list.element.role"]
 
 
@@ -160,7 +160,7 @@ class ShardWriter:
             compression_level=self.config.compression_level,
             row_group_size=self.config.row_group_rows,
             use_dictionary=DICTIONARY_COLUMNS,  # ids and long texts never fit a dictionary: trying costs ~10% of the write
-            write_statistics=SHORT_COLUMNS,
+            write_statistics=STATISTICS_COLUMNS,
         )
         info = ShardInfo(path.name, table.num_rows, path.stat().st_size, sha256_file(path), text, digest=digest)
         if self.config.jsonl:

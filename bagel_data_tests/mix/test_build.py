@@ -251,6 +251,29 @@ def test_parts_read_in_small_batches_merge_to_the_same_rows(home, monkeypatch):
     assert pl.read_parquet(report.folder / "part-*.parquet").equals(whole)
 
 
+def test_parts_are_keyed_by_the_code_that_rendered_them(home, monkeypatch):
+    """A new version of the renderer (coins included) is not served parts the old one made."""
+    from bagel_data.mix import parts
+
+    assert "ids.py" in parts.RENDERER_MODULES, "the coins of formats and default systems shape the rows"
+    _write_mix(home)
+    seen = []
+    real = parts.render_part
+
+    def render_part(job, folder):
+        meta = real(job, folder)
+        seen.append(meta["cached"])
+        return meta
+
+    monkeypatch.setattr(parts, "render_part", render_part)
+    build_product(_recipe(), home, "sft")
+    build_product(_recipe(), home, "sft")
+    monkeypatch.setattr(parts, "code_digest", lambda modules: "another version of the renderer")
+    build_product(_recipe(), home, "sft")
+    n = len(seen) // 3
+    assert n and seen[:n] == [False] * n and seen[n : 2 * n] == [True] * n and seen[2 * n :] == [False] * n
+
+
 def test_part_reader_refuses_buckets_out_of_order(home):
     from bagel_data.mix import parts
 

@@ -92,6 +92,9 @@ def test_the_second_product_reads_the_shared_trace_back_and_changed_inputs_trace
     write_source(home, "pairs", preferences=preferences("pairs", [("another prompt", "good", "bad")]))
     assert _select(recipe, home, "dpo").rows["id"].to_list() != dpo.rows["id"].to_list()
     assert len(traced) == 2, "a changed part is traced again"
+    monkeypatch.setattr(select, "code_digest", lambda modules: "another version of the selection code")
+    _select(recipe, home, "dpo")
+    assert len(traced) == 3, "a cached trace of other selection code is not read back"
 
 
 def test_one_source_holding_a_row_in_both_parts_keeps_both(home):
