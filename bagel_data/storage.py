@@ -17,6 +17,7 @@ import re
 import shutil
 import socket
 import uuid
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,21 @@ import pyarrow.parquet as pq
 from bagel_data.locks import pid_alive
 
 NORMALIZED_PARTS = ("instructions", "preferences", "texts", "rejects")
+
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+
+
+@cache
+def code_digest(patterns: tuple[str, ...]) -> str:
+    """sha256 of the package's source files matching these globs (relative to the package), path
+    and bytes: what a manifest names the code by, and the key of what is cached from that code
+    (a selection trace, a rendered part, a decontamination unit's findings), so a new version of
+    it makes them again."""
+    digest = hashlib.sha256()
+    for path in sorted({p for pattern in patterns for p in PACKAGE_ROOT.glob(pattern)}):
+        digest.update(path.relative_to(PACKAGE_ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 class Layout:

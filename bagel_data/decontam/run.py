@@ -12,7 +12,7 @@ is not recomputed, and its texts' embeddings stay in the content-hashed cache.
 Detection is a function of a row's texts alone, so a unit also keeps what the detector found for
 every text it checked (`checked.parquet`: text key, view, method, score, lexical; kind `match`,
 `near` or `none`), under a fingerprint of the benchmark views, the recipe's decontamination
-settings and the model. A rerun with the same fingerprint detects only the rows whose texts
+settings, the model and the detector's code. A rerun with the same fingerprint detects only the rows whose texts
 are new (one changed upstream record: one row) and rebuilds the report from the stored findings.
 """
 
@@ -35,7 +35,7 @@ from bagel_data.decontam.report import REPORT, REVIEW, build_report, build_revie
 from bagel_data import ids, schema
 from bagel_data.recipe import Recipe
 from bagel_data.settings import Settings
-from bagel_data.storage import Layout, write_json, write_parquet
+from bagel_data.storage import Layout, code_digest, write_json, write_parquet
 
 TRAIN_COLUMNS = {"train_id": pl.String, "source": pl.String, "row_key": pl.String, "text": pl.String, "embed_text": pl.String}
 
@@ -138,13 +138,15 @@ def shared_detector(views: pl.DataFrame, config: DecontamConfig, embedder: Embed
     return detector, True
 
 
+# the code whose findings a unit keeps (`checked.parquet`): a new version of it detects again
+DETECTOR_MODULES = tuple(f"decontam/{m}.py" for m in ("answers", "candidates", "config", "confirm", "detect", "embed", "normalize", "shingles"))
 CHECKED_SCHEMA = {"text_key": pl.String, "kind": pl.String, "view": pl.Int64, "method": pl.String, "score": pl.Float64, "lexical": pl.Float64}
 
 
 def detector_fingerprint(views: pl.DataFrame, config: DecontamConfig, embedder: Embedder | None) -> str:
-    """What the detector's findings for a text depend on: the views, the settings, the model."""
+    """What the detector's findings for a text depend on: the views, the settings, the model, the code."""
     model = None if embedder is None or not config.embedding else (embedder.model_id, embedder.max_seq_length)
-    return hashlib.blake2b(repr((_views_fingerprint(views), repr(config), model)).encode(), digest_size=12).hexdigest()
+    return hashlib.blake2b(repr((_views_fingerprint(views), repr(config), model, code_digest(DETECTOR_MODULES))).encode(), digest_size=12).hexdigest()
 
 
 def _text_keys(train: pl.DataFrame) -> pl.Series:

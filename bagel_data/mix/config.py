@@ -23,17 +23,13 @@ Keys (all optional):
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 from bagel_data.formats.templates import FORMATS
 from bagel_data.recipe import Recipe, RecipeError
 
 STRATIFY_MODES = ("balanced", "proportional")
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 PRODUCTS = ("sft", "dpo")
 
 
@@ -136,12 +132,3 @@ def mix_config(recipe: Recipe) -> MixConfig:
 def default_workers() -> int:
     return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
 
-
-@cache
-def code_digest(modules: tuple[str, ...]) -> str:
-    """Hash of these modules' source (paths relative to the package): what the mix keeps in its
-    cache under a fingerprint that includes it is made again by a new version of that code."""
-    digest = hashlib.blake2b(digest_size=8)
-    for name in modules:
-        digest.update(name.encode() + b"\0" + (PACKAGE_ROOT / name).read_bytes())
-    return digest.hexdigest()

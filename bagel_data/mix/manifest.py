@@ -11,7 +11,6 @@ that changes no such file leaves the outputs and their manifest identical.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import numpy as np
@@ -20,23 +19,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import bagel_data
-from bagel_data import schema
+from bagel_data import schema, storage
 from bagel_data.mix.config import MixConfig
 from bagel_data.recipe import Recipe
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 LENGTH_FIELDS = {"sft": ("prompt", "completion"), "dpo": ("prompt", "chosen", "rejected")}
-_PACKAGE = Path(bagel_data.__file__).parent
 _CODE_FILES = ("mix/*.py", "formats/*.py", "schema.py", "ids.py")
 
 
 def code_digest() -> str:
-    digest = hashlib.sha256()
-    files = sorted({p for pattern in _CODE_FILES for p in _PACKAGE.glob(pattern)})
-    for path in files:
-        digest.update(path.relative_to(_PACKAGE).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
+    return storage.code_digest(_CODE_FILES)
 
 
 class OutputStats:

@@ -34,12 +34,12 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from bagel_data import schema as schemas
-from bagel_data.mix.config import MixConfig, code_digest
+from bagel_data.mix.config import MixConfig
 from bagel_data.mix.plan import KINDS, base_plan, row_hashes
 from bagel_data.mix.render import COLUMNS, render_chunk
 from bagel_data.mix.select import part_path
 from bagel_data.mix.spill import KEY, POS, bucket_of
-from bagel_data.storage import Layout
+from bagel_data.storage import Layout, code_digest
 
 FORMAT_VERSION = 3
 PART_BATCH_ROWS = 4096  # rows per record batch of a part: what a reader holds of each part at a time

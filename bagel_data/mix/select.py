@@ -33,10 +33,10 @@ from pathlib import Path
 import polars as pl
 
 from bagel_data import ids
-from bagel_data.mix.config import MixConfig, code_digest
+from bagel_data.mix.config import MixConfig
 from bagel_data.mix.sampling import sample, target_size
 from bagel_data.recipe import Recipe, SourceSpec
-from bagel_data.storage import Layout, write_parquet
+from bagel_data.storage import Layout, code_digest, write_parquet
 
 PARTS = {"sft": ("instructions", "texts"), "dpo": ("preferences",)}
 RULES = ("duplicate_within", "own_sampling", "duplicate_cross", "default_cap", "decontamination")

@@ -131,6 +131,19 @@ def test_a_changed_row_is_the_only_one_detected_again_and_the_report_equals_a_fr
     assert report.equals(fresh) and report.height > 0
 
 
+def test_stored_findings_are_not_served_to_another_version_of_the_detector(monkeypatch):
+    from bagel_data.decontam import run
+    from bagel_data.decontam.config import DecontamConfig
+
+    assert {"decontam/confirm.py", "decontam/detect.py", "decontam/candidates.py"} <= set(run.DETECTOR_MODULES)
+    views = pl.DataFrame({"benchmark": ["b"], "item_id": ["1"], "text": ["x"]})
+    config = DecontamConfig.from_section(load_recipe().decontamination)
+    before = run.detector_fingerprint(views, config, None)
+    assert run.detector_fingerprint(views, config, None) == before
+    monkeypatch.setattr(run, "code_digest", lambda modules: "another version of the rules")
+    assert run.detector_fingerprint(views, config, None) != before
+
+
 def test_hash_partitions_of_a_source_give_the_same_matches(built):
     """A source split into hash partitions finds exactly the rows the whole-source unit found,
     and every row is checked by exactly one partition."""
