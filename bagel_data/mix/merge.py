@@ -33,9 +33,10 @@ from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats
 from bagel_data.mix.parts import FORMAT_VERSION, PartReader
 from bagel_data.mix.shards import ShardInfo, ShardWriter
 from bagel_data.mix.spill import KEY, POS, bucket_count
-from bagel_data.storage import write_json
+from bagel_data.storage import code_digest, write_json
 
 STATS_DIR = "shards"
+SHARD_MODULES = ("mix/shards.py", "mix/merge.py", "mix/checks.py", "mix/manifest.py")  # writing and measuring a shard
 
 
 def sorted_bucket(readers: list[PartReader], b: int, count: int, target: pa.Schema) -> pa.Table:
@@ -69,8 +70,9 @@ def merge_by_key_range(
     previous = _live_shards(live, count)
     stats_dir = cache / STATS_DIR
     stats_dir.mkdir(parents=True, exist_ok=True)
-    # what else shapes the file's bytes: a new pyarrow may write the same rows differently
-    settings = json.dumps([FORMAT_VERSION, pa.__version__, str(writer.target), config.compression, config.compression_level, config.row_group_rows, config.jsonl, count])
+    # what else shapes the file's bytes and its kept measurements: a new pyarrow may write the same
+    # rows differently, a new version of the writer or of the checks measures them differently
+    settings = json.dumps([FORMAT_VERSION, pa.__version__, code_digest(SHARD_MODULES), str(writer.target), config.compression, config.compression_level, config.row_group_rows, config.jsonl, count])
     digests = []
     for b in range(count):
         digest = hashlib.blake2b(f"{settings}|{b}".encode(), digest_size=16)
