@@ -203,6 +203,7 @@ def _did_you_mean(word: str, known) -> str:
 READERS = ("parquet", "jsonl", "json", "csv", "tsv", "text")
 COMPRESSIONS = ("zstd", "snappy", "gzip", "brotli", "lz4", "none")
 STRATIFY = ("balanced", "proportional")
+PART_COMPRESSIONS = ("none", "lz4", "zstd")  # bagel_data/mix/config.py
 STRINGS = ListOf(Text())
 
 UPSTREAM = Fields(
@@ -321,6 +322,7 @@ MIX = Fields(  # bagel_data/mix/config.py
         "exempt_from_dedup": ListOf(Text(), nullable=True),
         "render_chunk_rows": Positive(),
         "workers": Positive(),
+        "part_compression": Text(choices=PART_COMPRESSIONS),
         "shared_id_space": Bool(),
         "dpo_system": Bool(),
     }

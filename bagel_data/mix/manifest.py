@@ -44,13 +44,15 @@ class OutputStats:
     def add(self, table: pa.Table) -> None:
         self.add_measured(self.measure(table))
 
-    def measure(self, table: pa.Table) -> dict:
-        """What `add` keeps of a table: rows per (source, format) and the text lengths."""
+    def measure(self, table: pa.Table, lengths: np.ndarray | None = None) -> dict:
+        """What `add` keeps of a table: rows per (source, format) and the text lengths (given as
+        `lengths`, one column per field in characters, when the rendered parts measured them)."""
         counts = table.select(["source", "format"]).group_by(["source", "format"]).aggregate([([], "count_all")])
-        return {
-            "counts": pl.from_arrow(counts).rename({"count_all": "len"}).cast({"len": pl.Int64}),
-            "lengths": {name: pc.utf8_length(table.column(name)).to_numpy().astype(np.int64) for name in self.fields},
-        }
+        if lengths is None:
+            measured = {name: pc.utf8_length(table.column(name)).to_numpy().astype(np.int64) for name in self.fields}
+        else:
+            measured = {name: np.ascontiguousarray(lengths[:, i], dtype=np.int64) for i, name in enumerate(self.fields)}
+        return {"counts": pl.from_arrow(counts).rename({"count_all": "len"}).cast({"len": pl.Int64}), "lengths": measured}
 
     def add_measured(self, measured: dict) -> None:
         """Add a table's measurements (from `measure`, possibly kept from an earlier build)."""

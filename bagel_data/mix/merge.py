@@ -30,7 +30,7 @@ import pyarrow.parquet as pq
 from bagel_data.mix.checks import ContentChecks
 from bagel_data.mix.config import MixConfig
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats
-from bagel_data.mix.parts import FORMAT_VERSION, PartReader
+from bagel_data.mix.parts import FORMAT_VERSION, PartReader, render_settings
 from bagel_data.mix.shards import ShardInfo, ShardWriter
 from bagel_data.mix.spill import KEY, POS, bucket_count
 from bagel_data.storage import code_digest, write_json
@@ -39,30 +39,36 @@ STATS_DIR = "shards"
 SHARD_MODULES = ("mix/shards.py", "mix/merge.py", "mix/checks.py", "mix/manifest.py")  # writing and measuring a shard
 
 
-def sorted_bucket(readers: list[PartReader], b: int, count: int, target: pa.Schema) -> pa.Table:
-    """Bucket b of every part, in (key, position) order, without the key columns."""
-    pieces = [p for p in (r.bucket(b, count) for r in readers) if p is not None]
+def sorted_bucket(readers: list[PartReader], b: int, count: int, target: pa.Schema) -> tuple[pa.Table, np.ndarray | None]:
+    """Bucket b of every part, in (key, position) order, without the key columns, and the rows'
+    text lengths (LENGTH_FIELDS, as the parts measured them; None for an empty bucket)."""
+    pieces, lengths = [], []
+    for reader in readers:
+        piece = reader.bucket(b, count)
+        if piece is not None and piece.num_rows:
+            pieces.append(piece)
+            lengths.append(reader.bucket_lengths(b, count))
     if not pieces:
-        return target.empty_table()
-    rows = pa.concat_tables(pieces).combine_chunks()
+        return target.empty_table(), None
+    rows = pa.concat_tables(pieces)  # taken chunked: combining the chunks first copies every text once more
     order = np.lexsort((rows.column(POS).to_numpy(), rows.column(KEY).to_numpy()))
-    return rows.take(order).drop_columns([KEY, POS])
+    return rows.take(order).drop_columns([KEY, POS]), np.concatenate(lengths)[order]
 
 
 def merge_streamed(readers: list[PartReader], records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks, config: MixConfig) -> None:
     """Every bucket of `render_chunk_rows`, in order, into the streaming writer (bytes_per_shard)."""
     buckets = bucket_count(records, config.render_chunk_rows)
     for b in range(buckets):
-        rows = sorted_bucket(readers, b, buckets, writer.target)
+        rows, lengths = sorted_bucket(readers, b, buckets, writer.target)
         if rows.num_rows:
-            stats.add(rows)
+            stats.add_measured(stats.measure(rows, lengths))
             content.add(rows)
             writer.add(rows)
 
 
 def merge_by_key_range(
     readers: list[PartReader], records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks,
-    config: MixConfig, live: Path, cache: Path,
+    config: MixConfig, product: str, live: Path, cache: Path,
 ) -> list[str]:
     """Shard i = key-range bucket i (rows_per_shard); unchanged shards of `live` are linked.
     Returns the digests of the shards (their statistics are kept in the cache)."""
@@ -72,7 +78,9 @@ def merge_by_key_range(
     stats_dir.mkdir(parents=True, exist_ok=True)
     # what else shapes the file's bytes and its kept measurements: a new pyarrow may write the same
     # rows differently, a new version of the writer or of the checks measures them differently
-    settings = json.dumps([FORMAT_VERSION, pa.__version__, code_digest(SHARD_MODULES), str(writer.target), config.compression, config.compression_level, config.row_group_rows, config.jsonl, count])
+    # and the parts' row identities stand for rendered rows only together with the render settings
+    settings = json.dumps([FORMAT_VERSION, pa.__version__, code_digest(SHARD_MODULES), render_settings(config, product), str(writer.target),
+                           config.compression, config.compression_level, config.row_group_rows, config.jsonl, count])
     digests = []
     for b in range(count):
         digest = hashlib.blake2b(f"{settings}|{b}".encode(), digest_size=16)
@@ -91,8 +99,8 @@ def merge_by_key_range(
             content.add_measured(pq.ParquetFile(writer.folder / old["path"]).read(columns=["id", "source", "format"]), kept["content"])
             writer.adopt(b, ShardInfo(**{k: old[k] for k in ("path", "rows", "bytes", "sha256", "text_bytes")}, jsonl=old.get("jsonl"), digest=digest))
             continue
-        rows = sorted_bucket(readers, b, count, writer.target)
-        measured = {"stats": stats.measure(rows), "content": content.measure(rows)}
+        rows, lengths = sorted_bucket(readers, b, count, writer.target)
+        measured = {"stats": stats.measure(rows, lengths), "content": content.measure(rows)}
         stats.add_measured(measured["stats"])
         content.add_measured(rows.select(["id", "source", "format"]), measured["content"])
         _keep_measurements(stats_dir, digest, measured)

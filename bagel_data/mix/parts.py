@@ -1,16 +1,21 @@
 """Rendered parts: the output rows of one (source, kind) of a product, rendered once, sorted by
 shuffle key and kept in the data home's cache under a fingerprint of everything that shapes them.
 
-A part is an lz4 Arrow IPC file (`<source>.<kind>.<fingerprint>.arrow`) with its rows in
-(key, position) order, already in the output schema (plus the key and position columns) and in
-small record batches (`PART_BATCH_ROWS`), plus `.keys.npy` (per row: the sorted key and a
-128-bit hash of the row's content, which lets the shard writer tell an unchanged shard without
-reading it) and `.json` (row and batch counts, the output `source` labels), written
-atomically, the JSON last: a part without its JSON does not exist. The fingerprint covers the
-source's normalized part file (path, size, mtime), the selected row indices, the source's place
-in the priority order, the render settings and the code of the renderer, so after one source changes only the parts whose rows changed are
-rendered again; the shard writer merges every part bucket by bucket (`PartReader.bucket`),
-reading each part front to back once (every batch is decompressed once, whatever the bucket count).
+A part is an Arrow IPC file (`<source>.<kind>.<fingerprint>.arrow`, uncompressed unless
+`mix.part_compression` says lz4 or zstd) with its rows in (key, position) order, already in the
+output schema (plus the key and position columns) and in small record batches
+(`PART_BATCH_ROWS`), plus `.keys.npy` (per row: the sorted key, a 128-bit identity of the row's
+content, which lets the shard writer tell an unchanged shard without reading it, and the
+character lengths of the texts the manifest measures) and `.json` (row and batch counts, the
+output `source` labels), written atomically, the JSON last: a part without its JSON does not
+exist. A row's identity hashes its source row's content with its format and turn; what else
+shapes the rendered text (`render_settings`: renderer code, Polars version, formats, seed,
+default-system probability) enters every fingerprint and shard digest. The fingerprint covers
+the source's normalized part file (path, size, mtime), the selected row indices, the source's
+place in the priority order and the render settings, so after one source changes only the parts
+whose rows changed are rendered again; the shard writer merges every part bucket by bucket
+(`PartReader.bucket`), reading each part front to back once (memory-mapped; a compressed batch is
+decompressed once, whatever the bucket count).
 
 Parts are rendered in parallel processes (`mix.workers`) when enough rows are missing; each
 worker holds one source's selected rows and one chunk of output rows at a time.
@@ -34,14 +39,16 @@ import pyarrow as pa
 import pyarrow.ipc as ipc
 
 from bagel_data import schema as schemas
+from bagel_data.ids import splitmix64
 from bagel_data.mix.config import MixConfig
+from bagel_data.mix.manifest import LENGTH_FIELDS
 from bagel_data.mix.plan import KINDS, base_plan, row_hashes
 from bagel_data.mix.render import COLUMNS, render_chunk
 from bagel_data.mix.select import part_path
 from bagel_data.mix.spill import KEY, POS, bucket_of
 from bagel_data.storage import Layout, code_digest
 
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 PART_BATCH_ROWS = 4096  # rows per record batch of a part: what a reader holds of each part at a time
 PARALLEL_MIN_RECORDS = 200_000  # below this many missing output rows, render in this process
 # the code that shapes a part's rows (ids.py: the coins of formats and default system prompts)
@@ -65,24 +72,32 @@ class PartJob:
     @property
     def fingerprint(self) -> str:
         stat = part_path(Layout(Path(self.home)), self.source, self.kind).stat()
-        c = self.config
         settings = {
-            "version": FORMAT_VERSION,
-            "code": code_digest(RENDERER_MODULES),
-            "product": self.product,
+            **render_settings(self.config, self.product),
             "source": self.source,
             "kind": self.kind,
             "origin": self.code,
             "input": [stat.st_size, stat.st_mtime_ns, stat.st_ino],
-            "formats": list(c.formats),
-            "k": c.k(self.product),
-            "seed": c.seed,
-            "default_system_probability": c.default_system_probability,
-            "dpo_system": c.dpo_system,
         }
         digest = hashlib.blake2b(json.dumps(settings, sort_keys=True).encode(), digest_size=12)
         digest.update(np.ascontiguousarray(self.rows, dtype="<u8").tobytes())
         return digest.hexdigest()
+
+
+def render_settings(config: MixConfig, product: str) -> dict:
+    """What shapes a product's rendered rows besides their source rows: the renderer's code, the
+    Polars that runs it, and the render settings."""
+    return {
+        "version": FORMAT_VERSION,
+        "code": code_digest(RENDERER_MODULES),
+        "polars": pl.__version__,
+        "product": product,
+        "formats": list(config.formats),
+        "k": config.k(product),
+        "seed": config.seed,
+        "default_system_probability": config.default_system_probability,
+        "dpo_system": config.dpo_system,
+    }
 
 
 def part_dir(layout: Layout, product: str) -> Path:
@@ -115,26 +130,34 @@ def render_part(job: PartJob, folder: Path) -> dict:
         return {**json.loads(meta_path.read_text()), "cached": True}
     layout, config = Layout(Path(job.home)), job.config
     base = gather_rows(layout, job.source, job.kind, job.rows)
+    identity = content_hashes(base.select(COLUMNS[job.kind]))  # per source row: what its rendered rows are made of
     hashes = row_hashes(base["id"], config.seed, job.product)
     plan = base_plan(job.kind, base, hashes, n_formats=len(config.formats), k=config.k(job.product), origin_code=job.code)
     first = ((job.code * len(KINDS) + KINDS.index(job.kind)) << _POS_SHIFT)
     plan = plan.with_columns(pl.int_range(first, first + plan.height, dtype=pl.UInt64).alias("pos")).sort("key", "pos")
     tmp = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in (data, keys_path, meta_path)]
     target = part_schema(job.product)
-    batches, writer, content = [], None, []
-    options = ipc.IpcWriteOptions(compression="lz4")
+    batches, writer, content, lengths = [], None, [], []
+    fields = LENGTH_FIELDS[job.product]
+    options = ipc.IpcWriteOptions(compression=None if config.part_compression == "none" else config.part_compression)
     try:
         with pa.OSFile(str(tmp[0]), "wb") as sink:
             writer = ipc.new_file(sink, target, options=options)
             for start in range(0, plan.height, config.render_chunk_rows):
-                rows = render_chunk(plan.slice(start, config.render_chunk_rows), job.kind, base, config, job.product).sort(KEY, POS)
-                content.append(content_hashes(rows.drop(KEY, POS)))
+                chunk = plan.slice(start, config.render_chunk_rows)
+                rows = render_chunk(chunk, job.kind, base, config, job.product).sort(KEY, POS)
+                if not np.array_equal(rows[POS].to_numpy(), chunk["pos"].to_numpy()):
+                    raise RuntimeError(f"{job.source} {job.kind}: rendering did not give one row per plan record")
+                content.append(row_identities(identity, chunk))
+                lengths.append(rows.select(pl.col(f).str.len_chars().cast(pl.UInt64) for f in fields).to_numpy().reshape(-1, len(fields)))
                 table = schemas.conform(rows, target, f"{job.source} {job.kind} part")
                 for batch in table.combine_chunks().to_batches(max_chunksize=PART_BATCH_ROWS):
                     writer.write_batch(batch)
                     batches.append(batch.num_rows)
             writer.close()
-        keys = np.column_stack([plan["key"].to_numpy(), *(np.concatenate(content) if content else np.zeros((0, 2), np.uint64)).T]).astype(np.uint64)
+        content_all = np.concatenate(content) if content else np.zeros((0, 2), np.uint64)
+        lengths_all = np.concatenate(lengths) if lengths else np.zeros((0, len(fields)), np.uint64)
+        keys = np.column_stack([plan["key"].to_numpy(), content_all, lengths_all]).astype(np.uint64)
         with open(tmp[1], "wb") as fh:
             np.save(fh, keys)
         meta = {
@@ -155,10 +178,22 @@ def render_part(job: PartJob, folder: Path) -> dict:
 
 
 def content_hashes(rows: pl.DataFrame) -> np.ndarray:
-    """Two 64-bit hashes (seeds 0 and 1) of each output row's columns: (rows, 2) uint64."""
+    """Two 64-bit hashes (seeds 0 and 1) of each row's columns: (rows, 2) uint64."""
     if rows.height == 0:
         return np.zeros((0, 2), dtype=np.uint64)
     return np.column_stack([rows.hash_rows(seed=0).to_numpy(), rows.hash_rows(seed=1).to_numpy()]).astype(np.uint64)
+
+
+def row_identities(source_rows: np.ndarray, chunk: pl.DataFrame) -> np.ndarray:
+    """A 128-bit identity per plan record (output row): its source row's content hashes mixed with
+    its format and turn. With the render settings (in every digest) that is all a rendered row is
+    made of, and hashing the source rows once is cheaper than hashing every rendered text."""
+    if chunk.height == 0:
+        return np.zeros((0, 2), dtype=np.uint64)
+    base = chunk["base"].to_numpy()
+    tag = splitmix64((chunk["format"].to_numpy().astype(np.uint64) << np.uint64(32)) | chunk["turn"].to_numpy().astype(np.uint64))
+    with np.errstate(over="ignore"):
+        return np.column_stack([splitmix64(source_rows[base, 0] ^ tag), splitmix64(source_rows[base, 1] + tag)])
 
 
 def _render_in(args: tuple[PartJob, str]) -> dict:
@@ -219,7 +254,8 @@ class PartReader:
         self.meta = meta
         index = np.load(f"{stem}.keys.npy", mmap_mode="r")
         self.keys = index[:, 0]
-        self.hashes = index[:, 1:]
+        self.hashes = index[:, 1:3]
+        self.lengths = index[:, 3:]  # LENGTH_FIELDS of the product, in characters
         self.offsets = np.concatenate([[0], np.cumsum(meta["batches"], dtype=np.int64)])
         self._file = pa.memory_map(f"{stem}.arrow")
         self._reader = ipc.open_file(self._file) if meta["rows"] else None
@@ -237,6 +273,11 @@ class PartReader:
         """This part's keys and row hashes in bucket b (what the bucket's rows from it are)."""
         lo, hi = self._range(b, count)
         return np.ascontiguousarray(self.keys[lo:hi]).tobytes() + np.ascontiguousarray(self.hashes[lo:hi]).tobytes()
+
+    def bucket_lengths(self, b: int, count: int) -> np.ndarray:
+        """The text lengths of this part's rows in bucket b (rows in `bucket`'s order)."""
+        lo, hi = self._range(b, count)
+        return np.asarray(self.lengths[lo:hi], dtype=np.int64)
 
     def skip(self, b: int, count: int) -> None:
         """Hand out nothing of bucket b (its shard is reused); later buckets read on from there."""

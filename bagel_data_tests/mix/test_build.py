@@ -92,6 +92,66 @@ def test_a_changed_source_rewrites_only_the_shards_holding_its_changed_rows(home
     assert _digests(again.folder) == _digests(second.folder)
 
 
+@pytest.mark.parametrize("change", ["formats", "default_system_probability"])
+def test_a_render_setting_change_rewrites_the_shards_it_changes(home, tmp_path, change):
+    """A part's row identities hash its source rows, not the rendered text: a setting that
+    changes the text but not the shuffle keys (the format names at the same indices, the
+    default-system coin's threshold) still gives the shards a new digest, so none is reused stale."""
+    extra = {"formats": ["vicuna", "alpaca", "chatml", "llama2"]} if change == "formats" else {"default_system_probability": 0.95}
+    base = _recipe(shards={"rows_per_shard": 40})
+    changed = _recipe(shards={"rows_per_shard": 40}, **extra)
+    _write_mix(home)
+    first = build_product(base, home, "sft")
+    before = {s["path"]: s["sha256"] for s in first.manifest["shards"]}
+    warm = build_product(changed, home, "sft")
+    assert any(before.get(s["path"]) != s["sha256"] for s in warm.manifest["shards"])
+    fresh = tmp_path / "fresh"
+    _write_mix(fresh)
+    cold = build_product(changed, fresh, "sft")
+    assert _digests(cold.folder) == _digests(warm.folder)
+
+
+def test_length_statistics_count_characters_of_non_ascii_text(home):
+    """The parts measure the texts' lengths as they render them (Polars, in characters); the
+    manifest's statistics equal the characters of the written shards, multi-byte text included."""
+    convs = [conversation(f"Frage {i}: was heißt «{'é' * i}»?", f"答案 {i} — ✓ {'ü' * (i % 7)}") for i in range(60)]
+    write_source(home, "alpha", instructions=instructions("alpha", convs, category=[f"c{i % 3}" for i in range(60)]))
+    for compression in ("none", "lz4"):
+        report = build_product(make_recipe({"alpha": {"priority": 1}}, shards={"rows_per_shard": 25}, mix={"part_compression": compression}), home, "sft")
+        out = pl.read_parquet(report.folder / "part-*.parquet")
+        for field in ("prompt", "completion"):
+            chars = out[field].str.len_chars()
+            measured = report.manifest["lengths_chars"][field]
+            assert (measured["total"], measured["max"], measured["min"]) == (chars.sum(), chars.max(), chars.min())
+            assert chars.sum() < out[field].str.len_bytes().sum()  # multi-byte text: characters, not bytes
+        shutil.rmtree(Layout(home).cache_dir / "mix")
+
+
+def test_parts_are_kept_uncompressed_unless_the_recipe_says_otherwise(home, tmp_path):
+    """`mix.part_compression`: none (default, the merge maps the parts without decoding), lz4 or
+    zstd; the shards are the same bytes whichever is used."""
+    import pyarrow as pa
+    from bagel_data.mix import parts
+    from bagel_data.recipe import RecipeError
+
+    sizes, outputs = {}, {}
+    for compression in ("none", "lz4", "zstd"):
+        folder = tmp_path / compression
+        _write_mix(folder)
+        mix = {} if compression == "none" else {"part_compression": compression}
+        report = build_product(_recipe(mix=mix, shards={"rows_per_shard": 40}), folder, "sft")
+        outputs[compression] = {n: h for n, h in _digests(report.folder).items() if n.startswith("part-")}
+        arrows = list(parts.part_dir(Layout(folder), "sft").glob("*.arrow"))
+        sizes[compression] = sum(p.stat().st_size for p in arrows)
+        with pa.memory_map(str(max(arrows, key=lambda p: p.stat().st_size))) as source:
+            batch = pa.ipc.open_file(source).get_batch(0)
+        assert batch.num_rows > 0
+    assert outputs["none"] == outputs["lz4"] == outputs["zstd"]
+    assert sizes["lz4"] < sizes["none"] and sizes["zstd"] < sizes["none"]
+    with pytest.raises(RecipeError, match="part_compression"):
+        build_product(_recipe(mix={"part_compression": "gzip"}), tmp_path / "none", "sft")
+
+
 def test_reused_shards_feed_the_checks_and_statistics(home):
     """A rebuild that links every shard reports the same statistics and checks from the kept
     measurements, one set per shard."""
