@@ -88,11 +88,12 @@ def _tmp_sibling(path: Path) -> Path:
 
 
 def write_parquet(table: pa.Table, path: Path, *, compression: str = "zstd", row_group_size: int | None = None) -> Path:
-    """Write `table` to `path` atomically; deterministic bytes for equal tables."""
+    """Write `table` to `path` atomically; deterministic bytes for equal tables, however their
+    columns are chunked (the writer's pages follow the chunks, and Polars chunks by thread count)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = _tmp_sibling(path)
     try:
-        pq.write_table(table, tmp, compression=compression, row_group_size=row_group_size)
+        pq.write_table(table.combine_chunks(), tmp, compression=compression, row_group_size=row_group_size)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -84,3 +84,14 @@ def test_parquet_bytes_are_deterministic(tmp_path):
     t = pa.table({"a": ["x", "y"], "b": [1, 2]})
     one, two = storage.write_parquet(t, tmp_path / "1.parquet"), storage.write_parquet(t, tmp_path / "2.parquet")
     assert one.read_bytes() == two.read_bytes()
+
+
+def test_parquet_bytes_do_not_depend_on_how_the_columns_are_chunked(tmp_path):
+    """Polars hands over tables chunked by its thread count; the file must not show it (a
+    source's rejects were written differently on 1 and 2 threads)."""
+    texts = [f"row {i} " + "x" * (i % 97) for i in range(30_000)]
+    whole = pa.table({"text": texts, "n": list(range(30_000))})
+    pieces = pa.concat_tables([whole.slice(0, 7_001), whole.slice(7_001, 13), whole.slice(7_014)])
+    assert pieces.column("text").num_chunks == 3
+    one, two = storage.write_parquet(whole, tmp_path / "1.parquet"), storage.write_parquet(pieces, tmp_path / "2.parquet")
+    assert one.read_bytes() == two.read_bytes()

@@ -17,12 +17,14 @@ whose rows changed are rendered again; the shard writer merges every part bucket
 (`PartReader.bucket`), reading each part front to back once (memory-mapped; a compressed batch is
 decompressed once, whatever the bucket count).
 
-Parts are rendered in parallel processes (`mix.workers`) when enough rows are missing; each
-worker holds one source's selected rows and one chunk of output rows at a time.
+Parts are rendered in parallel processes (`mix.workers`, spawned once per process and kept for
+later builds) when enough rows are missing; each worker holds one source's selected rows and one
+chunk of output rows at a time.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import os
@@ -216,6 +218,30 @@ def _one_polars_thread():
         os.environ.pop("POLARS_MAX_THREADS", None)
 
 
+_POOL: tuple[int, int, ProcessPoolExecutor] | None = None  # (pid, workers, pool) of this process's render workers
+
+
+def close_render_pool() -> None:
+    """Stop the kept render processes (they are started again when needed)."""
+    global _POOL
+    if _POOL is not None and _POOL[0] == os.getpid():
+        _POOL[2].shutdown(wait=True, cancel_futures=True)
+    _POOL = None
+
+
+def _render_pool(workers: int) -> ProcessPoolExecutor:
+    """The render processes, spawned at the first parallel render and kept for the next (the
+    other product, the next build): starting them costs ~0.4 s. A forked child starts its own."""
+    global _POOL
+    if _POOL is None or _POOL[:2] != (os.getpid(), workers):
+        close_render_pool()
+        _POOL = (os.getpid(), workers, ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")))
+    return _POOL[2]
+
+
+atexit.register(close_render_pool)
+
+
 def render_parts(jobs: Sequence[PartJob], folder: Path, workers: int) -> list[dict]:
     """Every part (rendered or found in `folder`), in job order; missing ones in `workers`
     processes when they hold at least PARALLEL_MIN_RECORDS rows together."""
@@ -224,9 +250,13 @@ def render_parts(jobs: Sequence[PartJob], folder: Path, workers: int) -> list[di
     results: dict[int, dict] = {}
     if workers > 1 and len(missing) > 1 and sum(j.records for j in missing) >= PARALLEL_MIN_RECORDS:
         order = sorted(missing, key=lambda j: -j.records)  # biggest first: the pool stays busy
-        with _one_polars_thread(), ProcessPoolExecutor(max_workers=min(workers, len(order)), mp_context=get_context("spawn")) as pool:
-            for job, meta in zip(order, pool.map(_render_in, [(j, str(folder)) for j in order])):
-                results[id(job)] = meta
+        try:
+            with _one_polars_thread():  # the processes are spawned at the first submit
+                for job, meta in zip(order, _render_pool(workers).map(_render_in, [(j, str(folder)) for j in order])):
+                    results[id(job)] = meta
+        except BaseException:
+            close_render_pool()  # a failed or killed worker leaves a broken pool: start afresh next time
+            raise
     return [results.get(id(j)) or render_part(j, folder) for j in jobs]
 
 
@@ -257,17 +287,18 @@ class PartReader:
         self.hashes = index[:, 1:3]
         self.lengths = index[:, 3:]  # LENGTH_FIELDS of the product, in characters
         self.offsets = np.concatenate([[0], np.cumsum(meta["batches"], dtype=np.int64)])
-        self._file = pa.memory_map(f"{stem}.arrow")
+        self._file = pa.OSFile(f"{stem}.arrow")
         self._reader = ipc.open_file(self._file) if meta["rows"] else None
-        self._buckets: np.ndarray | None = None
+        self._bounds: tuple[int, np.ndarray] | None = None  # (bucket count, first row of every bucket)
         self._next = 0  # first row not handed out yet
         self._batch: tuple[int, pa.RecordBatch] | None = None  # the batch read last
 
     def _range(self, b: int, count: int) -> tuple[int, int]:
-        if self._buckets is None:
-            self._buckets = bucket_of(np.asarray(self.keys), count)
-        lo, hi = (int(x) for x in np.searchsorted(self._buckets, [b, b + 1]))
-        return lo, hi
+        if self._bounds is None or self._bounds[0] != count:
+            buckets = bucket_of(np.asarray(self.keys), count)  # ascending: the keys are sorted
+            self._bounds = (count, np.searchsorted(buckets, np.arange(count + 1, dtype=buckets.dtype)))
+        bounds = self._bounds[1]
+        return int(bounds[b]), int(bounds[b + 1])
 
     def bucket_digest_input(self, b: int, count: int) -> bytes:
         """This part's keys and row hashes in bucket b (what the bucket's rows from it are)."""

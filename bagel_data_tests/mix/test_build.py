@@ -412,11 +412,16 @@ def test_parts_rendered_in_worker_processes_give_the_same_bytes(home, monkeypatc
     one = _digests(build_product(_recipe(mix={"workers": 1}), home, "sft").folder)
     shutil.rmtree(Layout(home).cache_dir / "mix")
     monkeypatch.setattr(parts, "PARALLEL_MIN_RECORDS", 0)
+    parts.close_render_pool()  # a pool kept by an earlier test
     spawned = []
     real = parts.ProcessPoolExecutor
     monkeypatch.setattr(parts, "ProcessPoolExecutor", lambda *a, **kw: spawned.append(kw) or real(*a, **kw))
     two = _digests(build_product(_recipe(mix={"workers": 2}), home, "sft").folder)
     assert spawned and spawned[0]["max_workers"] == 2
+    shutil.rmtree(Layout(home).cache_dir / "mix")
+    assert _digests(build_product(_recipe(mix={"workers": 2}), home, "sft").folder) == two
+    assert len(spawned) == 1, "the render processes are kept for the next build"
+    parts.close_render_pool()
     shards = lambda d: {n: h for n, h in d.items() if n.startswith("part-")}  # noqa: E731 (the manifest holds the recipe)
     assert shards(one) == shards(two) and len(shards(one)) >= 1
 
