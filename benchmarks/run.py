@@ -6,9 +6,9 @@ two baselines on the same data in the same run.
 1. `make_synthetic.make_mirror`: every source in its real upstream layout, v0.2 proportions,
    cross-source duplicates, planted benchmark items, ~1% malformed records (not timed).
 2. Stages, each in its own subprocess (so its peak RSS is its own, or its largest worker's):
-   observe (upstream content hashes), read + normalize (every source converter, the benchmark
-   views), decontamination per source unit (n-gram/rare-word candidates, embedding, matching;
-   cold embedding cache), select + dedup + sample and format + shard (`build_product` for sft and
+   observe (upstream content hashes), read + normalize (every source converter),
+   decontamination (the benchmark views it needs, then per source unit: n-gram/rare-word
+   candidates, embedding, matching; cold embedding cache), select + dedup + sample and format + shard (`build_product` for sft and
    dpo), catalog. Read and decontamination run their sources and units in `--workers` processes
    (default 2), biggest first, as the multiprocess executor runs those independent steps.
 3. Baselines on the same normalized parts and matches: the original's per-row method
@@ -131,8 +131,6 @@ def stage_read(work: Path, only: str | None = None) -> dict:
     t = time.perf_counter()
     names = [spec.name for spec in recipe.enabled_sources() if not only or spec.name == only]
     results = _fan_out(_read_one, work, _by_size(work, names))
-    if not only:
-        _fan_out(_read_benchmark, work, list(recipe.benchmarks))
     per_source = {r["name"]: {"rows_in": r["rows_in"], "seconds": r["seconds"]} for r in results}
     return {"seconds": time.perf_counter() - t, "rows_in": sum(r["rows_in"] for r in results), "rows_out": sum(r["rows_out"] for r in results),
             "dropped": sum(r["dropped"] for r in results), "per_source": per_source, "workers": WORKERS}
@@ -172,6 +170,10 @@ def stage_decontam(work: Path, only: str | None = None) -> dict:
 
         write_parquet(REPORT.empty_table(), layout.decontam_dir / "matches.parquet")
         return {**totals, "seconds": time.perf_counter() - t, "skipped": True}
+    if not only:  # the benchmark test splits feed decontamination only: read here, not in read + normalize
+        s = time.perf_counter()
+        _fan_out(_read_benchmark, work, list(recipe.benchmarks))
+        totals["views"] = time.perf_counter() - s
     all_units = units(recipe)
     order = {n: i for i, n in enumerate(_by_size(work, sorted({u.source for u in all_units})))}
     mine = sorted((u for u in all_units if not only or u.source == only), key=lambda u: (order[u.source], u.part))
@@ -382,6 +384,7 @@ def table(r: dict) -> str:
         _row("select + dedup + sample", normalized, mx["select"], None),
         _row("format + shard", normalized, mx["format_shard"], None),
         _row("mix total (sft + dpo)", normalized, mx["seconds"], mx["max_rss_mib"], cpu(mx)),
+        *([_row("decontamination: benchmark views (read + normalize the test splits)", None, dc["views"], None)] if "views" in dc else []),
         _row(f"decontamination: index ({dc['units']} units)", None, dc["index"], None),
         _row("decontamination: candidates (n-gram, rare words)", dc["rows"], dc["candidates"], None),
         _row(f"decontamination: embedding ({dc['embedded_rows']:,} rows embedded, cold cache)", dc["rows"], dc["embedding"], None),
