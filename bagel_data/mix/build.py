@@ -18,7 +18,7 @@ from bagel_data.locks import write_lock
 from bagel_data.mix.checks import CheckOutcome, ContentChecks, target_schema, validate
 from bagel_data.mix.config import PRODUCTS, MixConfig, mix_config
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats, build_manifest, upstream_revisions
-from bagel_data.mix.parts import PartJob, PartReader, part_dir, prune, render_parts
+from bagel_data.mix.parts import PartJob, PartReader, part_dir, prune, render_parts, start_render_pool
 from bagel_data.mix.select import PARTS, Selection, fidelity_report, load_removals, ordered_sources, part_path, select_rows
 from bagel_data.mix.shards import ShardWriter
 from bagel_data.mix.merge import merge_by_key_range, merge_streamed, prune_measurements
@@ -52,6 +52,9 @@ def build_product(recipe: Recipe, home: Path, product: str, config: MixConfig | 
 
 
 def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConfig) -> BuildReport:
+    cache = part_dir(layout, product)
+    if not any(cache.glob("*.json")):  # nothing rendered yet: the render processes start while the selection runs
+        start_render_pool(config.workers)
     removals = load_removals(recipe, layout)
     selection = select_rows(recipe, config, layout, product, removals)
     kinds = PARTS[product]
@@ -60,7 +63,6 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
     staged = staging_dir(final)
     jobs = part_jobs(layout, selection, recipe, config, product, kinds, k)
     records = sum(j.records for j in jobs)
-    cache = part_dir(layout, product)
     exempt_labels: set[str] = set()  # output `source` values of exempt sources' rows
     readers: list[PartReader] = []
     try:
@@ -99,7 +101,7 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
             shards=shards,
         )
         write_json(manifest, staged / MANIFEST_NAME)
-        outcomes = validate(staged, product, removals=removals, exempt=exempt_labels, content=content)
+        outcomes = validate(staged, product, removals=removals, exempt=exempt_labels, content=content, hashed=writer.written)
         if not all(o.passed for o in outcomes):
             raise MixCheckError(product, outcomes)
         replace_dir(staged, final)

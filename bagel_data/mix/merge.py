@@ -20,6 +20,8 @@ import hashlib
 import json
 import os
 import shutil
+from collections import deque
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +33,7 @@ from bagel_data.mix.checks import ContentChecks
 from bagel_data.mix.config import MixConfig
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats
 from bagel_data.mix.parts import FORMAT_VERSION, PartReader, render_settings
-from bagel_data.mix.shards import ShardInfo, ShardWriter
+from bagel_data.mix.shards import WRITER_THREADS, ShardInfo, ShardWriter
 from bagel_data.mix.spill import KEY, POS, bucket_count
 from bagel_data.storage import code_digest, write_json
 
@@ -39,20 +41,30 @@ STATS_DIR = "shards"
 SHARD_MODULES = ("mix/shards.py", "mix/merge.py", "mix/checks.py", "mix/manifest.py")  # writing and measuring a shard
 
 
-def sorted_bucket(readers: list[PartReader], b: int, count: int, target: pa.Schema) -> tuple[pa.Table, np.ndarray | None]:
-    """Bucket b of every part, in (key, position) order, without the key columns, and the rows'
-    text lengths (LENGTH_FIELDS, as the parts measured them; None for an empty bucket)."""
+def bucket_pieces(readers: list[PartReader], b: int, count: int) -> tuple[list[pa.Table], list[np.ndarray]]:
+    """Bucket b of every part that has rows in it (each in key order), and their text lengths."""
     pieces, lengths = [], []
     for reader in readers:
         piece = reader.bucket(b, count)
         if piece is not None and piece.num_rows:
             pieces.append(piece)
             lengths.append(reader.bucket_lengths(b, count))
+    return pieces, lengths
+
+
+def ordered(pieces: list[pa.Table], lengths: list[np.ndarray], target: pa.Schema) -> tuple[pa.Table, np.ndarray | None]:
+    """The pieces of a bucket in (key, position) order, without the key columns, and the rows'
+    text lengths (LENGTH_FIELDS, as the parts measured them; None for an empty bucket)."""
     if not pieces:
         return target.empty_table(), None
     rows = pa.concat_tables(pieces)  # taken chunked: combining the chunks first copies every text once more
     order = np.lexsort((rows.column(POS).to_numpy(), rows.column(KEY).to_numpy()))
     return rows.take(order).drop_columns([KEY, POS]), np.concatenate(lengths)[order]
+
+
+def sorted_bucket(readers: list[PartReader], b: int, count: int, target: pa.Schema) -> tuple[pa.Table, np.ndarray | None]:
+    """Bucket b of every part, in (key, position) order (`ordered`)."""
+    return ordered(*bucket_pieces(readers, b, count), target)
 
 
 def merge_streamed(readers: list[PartReader], records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks, config: MixConfig) -> None:
@@ -81,31 +93,57 @@ def merge_by_key_range(
     # and the parts' row identities stand for rendered rows only together with the render settings
     settings = json.dumps([FORMAT_VERSION, pa.__version__, code_digest(SHARD_MODULES), render_settings(config, product), str(writer.target),
                            config.compression, config.compression_level, config.row_group_rows, config.jsonl, count])
-    digests = []
-    for b in range(count):
-        digest = hashlib.blake2b(f"{settings}|{b}".encode(), digest_size=16)
-        for reader in readers:
-            data = reader.bucket_digest_input(b, count)
-            digest.update(len(data).to_bytes(8, "little") + data)
-        digest = digest.hexdigest()
-        digests.append(digest)
-        old = previous.get(b)
-        kept = _kept_measurements(stats_dir, digest, stats.fields) if old is not None and old.get("digest") == digest else None
-        if kept is not None and _link(live, writer.folder, old):
-            for reader in readers:
-                reader.skip(b, count)
-            stats.add_measured(kept["stats"])
-            # ParquetFile, not read_table: that one imports pyarrow.dataset and pandas (0.5 s a process)
-            content.add_measured(pq.ParquetFile(writer.folder / old["path"]).read(columns=["id", "source", "format"]), kept["content"])
-            writer.adopt(b, ShardInfo(**{k: old[k] for k in ("path", "rows", "bytes", "sha256", "text_bytes")}, jsonl=old.get("jsonl"), digest=digest))
-            continue
-        rows, lengths = sorted_bucket(readers, b, count, writer.target)
-        measured = {"stats": stats.measure(rows, lengths), "content": content.measure(rows)}
+    digests: list[str] = []
+    inflight: deque[Future] = deque()  # per bucket, in order: (measurements, key columns, index, shard)
+
+    def settle() -> None:
+        """Take in the oldest bucket's shard: measurements and checks in bucket order."""
+        measured, keys, b, shard = inflight.popleft().result()
         stats.add_measured(measured["stats"])
-        content.add_measured(rows.select(["id", "source", "format"]), measured["content"])
+        content.add_measured(keys, measured["content"])
+        writer.adopt(b, shard)
+
+    def build(pieces: list[pa.Table], lengths: list[np.ndarray], b: int, digest: str):
+        """One shard from its bucket's pieces, in a writer thread: order, measure, keep, write."""
+        rows, lens = ordered(pieces, lengths, writer.target)
+        measured = {"stats": stats.measure(rows, lens), "content": content.measure(rows)}
         _keep_measurements(stats_dir, digest, measured)
-        writer.write_shard(b, rows, digest)
+        return measured, rows.select(["id", "source", "format"]), b, writer.write_now(b, rows, digest)
+
+    try:
+        for b in range(count):
+            digest = _digest(settings, readers, b, count)
+            digests.append(digest)
+            old = previous.get(b)
+            kept = _kept_measurements(stats_dir, digest, stats.fields) if old is not None and old.get("digest") == digest else None
+            if kept is not None and _link(live, writer.folder, old):
+                for reader in readers:
+                    reader.skip(b, count)
+                done: Future = Future()
+                # ParquetFile, not read_table: that one imports pyarrow.dataset and pandas (0.5 s a process)
+                keys = pq.ParquetFile(writer.folder / old["path"]).read(columns=["id", "source", "format"])
+                shard = ShardInfo(**{k: old[k] for k in ("path", "rows", "bytes", "sha256", "text_bytes")}, jsonl=old.get("jsonl"), digest=digest)
+                done.set_result(({"stats": kept["stats"], "content": kept["content"]}, keys, b, shard))
+                inflight.append(done)
+            else:
+                # the main thread reads the parts; ordering, measuring and writing run in the writer threads
+                inflight.append(writer.run(build, *bucket_pieces(readers, b, count), b, digest))
+            while len(inflight) > WRITER_THREADS:  # at most this many buckets held besides the one being read
+                settle()
+        while inflight:
+            settle()
+    finally:
+        for future in inflight:
+            future.cancel()
     return digests
+
+
+def _digest(settings: str, readers: list[PartReader], b: int, count: int) -> str:
+    digest = hashlib.blake2b(f"{settings}|{b}".encode(), digest_size=16)
+    for reader in readers:
+        data = reader.bucket_digest_input(b, count)
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
 
 
 def prune_measurements(cache: Path, keep: list[str]) -> None:

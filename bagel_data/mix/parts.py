@@ -239,6 +239,18 @@ def _render_pool(workers: int) -> ProcessPoolExecutor:
     return _POOL[2]
 
 
+def _ready() -> int:
+    return os.getpid()
+
+
+def start_render_pool(workers: int) -> None:
+    """Start the render processes now (they import while the caller does other work: the
+    selection), when rendering in processes is likely: more than one worker."""
+    if workers > 1:
+        with _one_polars_thread():
+            _render_pool(workers).submit(_ready)
+
+
 atexit.register(close_render_pool)
 
 

@@ -153,9 +153,11 @@ def trace_rows(recipe: Recipe, config: MixConfig, layout: Layout, products: tupl
     parts = [p for product in products for p in PARTS[product]]
     taken = pl.DataFrame(schema={"id": pl.String, "kept_by": pl.String})
     traces = []
-    for spec in ordered_sources(recipe):
-        cand = pl.concat([scan_candidates(layout, spec.name, part) for part in parts]).collect().cast(_CANDIDATE_SCHEMA)
-        trace, taken = _trace_source(cand, spec, recipe, config, taken, removals)
+    specs = ordered_sources(recipe)
+    # every source's candidates read at once (Polars runs the scans in parallel), traced in order
+    candidates = pl.collect_all([pl.concat([scan_candidates(layout, spec.name, part) for part in parts]) for spec in specs])
+    for spec, cand in zip(specs, candidates):
+        trace, taken = _trace_source(cand.cast(_CANDIDATE_SCHEMA), spec, recipe, config, taken, removals)
         traces.append(trace.select(list(_TRACE_SCHEMA)).cast(_TRACE_SCHEMA))
     return pl.concat(traces) if traces else pl.DataFrame(schema=_TRACE_SCHEMA)
 

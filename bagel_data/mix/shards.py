@@ -83,6 +83,7 @@ class ShardWriter:
     def __init__(self, folder: Path, target: pa.Schema, config: MixConfig):
         self.folder, self.target, self.config = Path(folder), target, config
         self.shards: list[ShardInfo] = []
+        self.written: set[str] = set()  # files this writer wrote (and hashed as written), linked ones aside
         self._buffer: list[pa.Table] = []
         self._bytes = 0
         self._count = 0
@@ -117,6 +118,14 @@ class ShardWriter:
         """Write `table` as shard `index` (in the background), whole: key-range shards."""
         self._count = max(self._count, index + 1)
         self._submit(table, index, int(text_bytes(table).sum()), digest)
+
+    def run(self, fn, *args) -> Future:
+        """Run fn(*args) in a writer thread (a whole shard's work: `write_now` inside)."""
+        return self._pool.submit(fn, *args)
+
+    def write_now(self, index: int, table: pa.Table, digest: str | None = None) -> ShardInfo:
+        """Write `table` as shard `index` in the calling thread; record it with `adopt`, in order."""
+        return self._write(table, index, int(text_bytes(table).sum()), digest)
 
     def adopt(self, index: int, info: ShardInfo) -> None:
         """Shard `index` is already in the folder (linked from the live output): record it in order."""
@@ -163,6 +172,7 @@ class ShardWriter:
             write_statistics=STATISTICS_COLUMNS,
         )
         info = ShardInfo(path.name, table.num_rows, path.stat().st_size, sha256_file(path), text, digest=digest)
+        self.written.add(path.name)
         if self.config.jsonl:
             twin = self.folder / JSONL_NAME.format(index)
             pl.from_arrow(table).write_ndjson(twin)

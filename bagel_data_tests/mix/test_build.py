@@ -221,6 +221,21 @@ def test_checksum_mismatch_and_unlisted_shard_caught(home):
     assert "part-99999.parquet: not in manifest" in check_manifest(folder).description
 
 
+def test_a_damaged_live_shard_is_not_linked_into_the_next_version(home):
+    """The build trusts the sha256 of the shards it has just written and hashed, but hashes the
+    ones it links from the live output again: a live shard damaged on disk fails the check."""
+    recipe = _recipe(shards={"rows_per_shard": 40})
+    _write_mix(home)
+    first = build_product(recipe, home, "sft")
+    shard = sorted(first.folder.glob("part-*.parquet"))[1]
+    data = bytearray(shard.read_bytes())
+    data[len(data) // 2] ^= 0xFF  # one flipped byte inside the file
+    shard.unlink()  # (the live file is a hard link target: write a new inode, as a disk error would leave a bad one)
+    shard.write_bytes(bytes(data))
+    with pytest.raises(MixCheckError, match=r"part-00001.parquet: sha256 mismatch"):
+        build_product(recipe, home, "sft")
+
+
 def _write_output(folder, frame: pl.DataFrame, product: str):
     """Write `frame` as a one-shard output with a correct manifest (to test the data checks)."""
     from bagel_data.mix.shards import sha256_file
