@@ -102,14 +102,14 @@ def _all_files(repo_dir: Path) -> list[Path]:
     return files
 
 
-def mirror_version(up: Upstream, root: Path, name: str = "main", cache: DigestCache | None = None) -> InputVersion:
+def mirror_version(up: Upstream, root: Path, name: str = "main", cache: DigestCache | None = None, resolved: Path | None = None) -> InputVersion:
     """Content hash of the files one input resolves to in a hub-layout folder. A folder the
     recipe does not describe (see `_undescribed`, e.g. the Gutenberg books a converter picks by
     id) is hashed whole: a change anywhere in it counts, so nothing the converter reads is missed."""
     repo_dir = root / up.repo
     try:
         try:
-            files = resolve_files(repo_dir, up, root)
+            files = resolve_files(repo_dir, up, root, resolved)
         except FileNotFoundError:
             files = _all_files(repo_dir) if repo_dir.is_dir() and _undescribed(repo_dir, up) else []
             if not files:
@@ -169,7 +169,7 @@ def input_version(up: Upstream, settings: Settings, name: str = "main", *, hub_a
                   remote_tag: RemoteTag | None = None, cache: DigestCache | None = None) -> InputVersion:
     if settings.mode == "hub":
         return hub_version(up, name, hub_api) if up.on_hub else url_version(up, name, remote_tag)
-    return mirror_version(up, settings.mirror_root, name, cache)
+    return mirror_version(up, settings.mirror_root, name, cache, settings.home / "cache" / "resolve")
 
 
 def combine(inputs: list[InputVersion]) -> str:

@@ -211,6 +211,29 @@ def test_mirror_resolution_takes_the_readme_default_config(mirror, mirror_settin
     assert read_upstream(Upstream(repo="org/cfg", config="one"), mirror_settings, "source c").rows["v"].to_list() == ["one"]
 
 
+def test_resolved_files_are_kept_until_the_folder_or_input_changes(mirror, mirror_settings, monkeypatch):
+    """The second read of an unchanged folder takes the kept file list (no `datasets`); a new
+    README, a new file or another split resolves again."""
+    from bagel_data.reading import mirror as resolution
+
+    repo = mirror / "org" / "kept"
+    _jsonl(repo / "one" / "train.jsonl", "one")
+    _jsonl(repo / "two" / "train.jsonl", "two")
+    _readme(repo, "- config_name: default\n  data_files: one/*.jsonl\n")
+    calls = []
+    real = resolution._builder_files
+    monkeypatch.setattr(resolution, "_builder_files", lambda *a: calls.append(a) or real(*a))
+    read = lambda **kw: read_upstream(Upstream(repo="org/kept", **kw), mirror_settings, "source k").rows["v"].to_list()  # noqa: E731
+    assert read() == ["one"] and read() == ["one"] and len(calls) == 1
+    _readme(repo, "- config_name: default\n  data_files: two/*.jsonl\n")  # same size, other configs
+    assert read() == ["two"] and len(calls) == 2
+    _jsonl(repo / "two" / "more.jsonl", "more")
+    assert sorted(read()) == ["more", "two"] and len(calls) == 3
+    with pytest.raises(ReadError, match="split 'test'"):
+        read(split="test")
+    assert len(calls) == 4 and read() and len(calls) == 4
+
+
 def test_split_all_reads_every_split_of_the_config(mirror, mirror_settings):
     repo = mirror / "org" / "langs"
     _jsonl(repo / "data" / "fra.jsonl", "fr")

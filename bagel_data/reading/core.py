@@ -56,10 +56,10 @@ def _read_files(files: list[Path], root: Path, up: Upstream, what: str, mode: st
     return RawData(_concat(rows), pl.concat(rejects) if rejects else pl.DataFrame(), [str(p) for p in files])
 
 
-def _read_mirror(up: Upstream, root: Path, what: str, mode: str) -> RawData:
+def _read_mirror(up: Upstream, root: Path, what: str, mode: str, cache: Path | None = None) -> RawData:
     repo_dir = root / up.repo
     try:
-        files = resolve_files(repo_dir, up, root)
+        files = resolve_files(repo_dir, up, root, cache)
     except (FileNotFoundError, ValueError) as exc:
         raise ReadError(f"{what}: {exc} (mode {mode}, dataset {up.repo}, config {up.config}, split {up.split})") from exc
     return _read_files(files, repo_dir, up, what, mode)
@@ -119,12 +119,17 @@ def track_reads() -> Iterator[list[str]]:
         _files_read.reset(token)
 
 
+def resolution_cache(settings: Settings) -> Path:
+    """Where resolved file lists are kept (`mirror.resolve_files`): the data home's cache."""
+    return settings.home / "cache" / "resolve"
+
+
 def read_upstream(up: Upstream, settings: Settings, what: str) -> RawData:
     """Read one upstream input; `what` names the source or benchmark for error messages."""
     if settings.mode == "hub":
         raw = _read_hub(up, what) if up.on_hub else _read_url(up, settings.home / "cache", what)
     else:
-        raw = _read_mirror(up, settings.mirror_root, what, settings.mode)
+        raw = _read_mirror(up, settings.mirror_root, what, settings.mode, resolution_cache(settings))
     tracked = _files_read.get()
     if tracked is not None:
         tracked.extend(raw.files)

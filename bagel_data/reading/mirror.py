@@ -19,12 +19,16 @@ folder that declares no configs at all reads a config name the same way, when th
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import tempfile
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from bagel_data.recipe import Upstream
+from bagel_data.storage import code_digest, write_json
 
 ALL_SPLITS = "all"
 PARQUET_EXPORT = "refs/convert/parquet"
@@ -189,12 +193,55 @@ def _split_patterns(repo_dir: Path, args: dict[str, Any], config_name: str, conf
     return base, [p for s in splits for p in patterns.get(s, [])]
 
 
-def resolve_files(repo_dir: Path, up: Upstream, root: Path | None = None) -> list[Path]:
+def resolve_files(repo_dir: Path, up: Upstream, root: Path | None = None, cache: Path | None = None) -> list[Path]:
     """Data files for `up` inside `repo_dir`, in the order `datasets` reads them.
 
     Raises FileNotFoundError saying what was tried, or UnsafePath for a path leaving the folder
-    (`root`, the mirror root, when given: the repo folder itself must lie inside it).
+    (`root`, the mirror root, when given: the repo folder itself must lie inside it). With `cache`
+    (a folder of the data home), an answer is kept under a key of everything it depends on: the
+    folder's tree (every name, size and mtime), the input's fields, the `datasets` version and
+    this module's code. A later call with the same key skips `datasets` (0.8 s to import in a
+    fresh process, ~20 ms per resolution), the paths still checked to exist inside the folder.
     """
+    if cache is None:
+        return _resolve_files(repo_dir, up, root)
+    if root is not None:
+        check_pattern(up.repo, "repo")
+        check_inside(repo_dir, root, "repo folder")
+    key = _resolution_key(repo_dir, up) if repo_dir.is_dir() else None
+    kept = cache / f"{key}.json"
+    if key is not None and kept.is_file():
+        try:
+            names = json.loads(kept.read_text(encoding="utf-8"))
+            paths = [_inside(repo_dir / name, repo_dir) for name in names]
+            if paths and all(p.is_file() for p in paths):
+                return paths
+        except (OSError, ValueError, TypeError):
+            pass  # a damaged or stale entry: resolve again
+    paths = _resolve_files(repo_dir, up, root)
+    if key is not None:
+        write_json([p.relative_to(repo_dir).as_posix() for p in paths], kept)
+    return paths
+
+
+def _resolution_key(repo_dir: Path, up: Upstream) -> str:
+    """What `_resolve_files` depends on: the folder's tree (names, sizes, mtimes; hidden names,
+    which `datasets` ignores, left out), the input, the `datasets` version, this module."""
+    tree = []
+    for folder, dirs, files in os.walk(repo_dir):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        where = os.path.relpath(folder, repo_dir)
+        for name in sorted(files) + dirs:
+            if not name.startswith("."):
+                st = os.lstat(os.path.join(folder, name))
+                tree.append([where, name, st.st_mode, st.st_size, st.st_mtime_ns])
+    readme = repo_dir / "README.md"  # its configs decide, whatever its size and mtime say
+    card = hashlib.blake2b(readme.read_bytes()).hexdigest() if readme.is_file() else None
+    fields = [str(repo_dir.resolve()), repr(up), metadata.version("datasets"), code_digest(("reading/mirror.py",)), card, tree]
+    return hashlib.blake2b(json.dumps(fields).encode(), digest_size=16).hexdigest()
+
+
+def _resolve_files(repo_dir: Path, up: Upstream, root: Path | None = None) -> list[Path]:
     if root is not None:
         check_pattern(up.repo, "repo")
         check_inside(repo_dir, root, "repo folder")
