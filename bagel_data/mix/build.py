@@ -13,12 +13,13 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
+import pyarrow.parquet as pq
 
 from bagel_data.locks import write_lock
 from bagel_data.mix.checks import CheckOutcome, ContentChecks, target_schema, validate
 from bagel_data.mix.config import PRODUCTS, MixConfig, mix_config
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats, build_manifest, upstream_revisions
-from bagel_data.mix.parts import PartJob, PartReader, part_dir, prune, render_parts, start_render_pool
+from bagel_data.mix.parts import PARALLEL_MIN_RECORDS, PartJob, PartReader, part_dir, prune, render_parts, start_render_pool
 from bagel_data.mix.select import PARTS, Selection, fidelity_report, load_removals, ordered_sources, part_path, select_rows
 from bagel_data.mix.shards import ShardWriter
 from bagel_data.mix.merge import merge_by_key_range, merge_streamed, prune_measurements
@@ -53,7 +54,7 @@ def build_product(recipe: Recipe, home: Path, product: str, config: MixConfig | 
 
 def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConfig) -> BuildReport:
     cache = part_dir(layout, product)
-    if not any(cache.glob("*.json")):  # nothing rendered yet: the render processes start while the selection runs
+    if _cold_and_large(layout, recipe, product, config, cache):  # the render processes start while the selection runs
         start_render_pool(config.workers)
     removals = load_removals(recipe, layout)
     selection = select_rows(recipe, config, layout, product, removals)
@@ -113,6 +114,21 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
         shutil.rmtree(staged, ignore_errors=True)
     return BuildReport(product, final, manifest, selection, outcomes)
 
+
+
+def _cold_and_large(layout: Layout, recipe: Recipe, product: str, config: MixConfig, cache: Path) -> bool:
+    """Nothing rendered yet, and the normalized rows (from the Parquet footers) promise enough
+    output rows to render in processes."""
+    if any(cache.glob("*.json")):
+        return False
+    rows = 0
+    for spec in ordered_sources(recipe):
+        for kind in PARTS[product]:
+            try:
+                rows += pq.read_metadata(layout.normalized(spec.name, kind)).num_rows
+            except (OSError, ValueError):  # missing or damaged: the selection says so, with context
+                continue
+    return rows * config.k(product) >= PARALLEL_MIN_RECORDS
 
 
 def part_jobs(layout: Layout, selection: Selection, recipe: Recipe, config: MixConfig, product: str, kinds: tuple[str, ...], k: int) -> list[PartJob]:
