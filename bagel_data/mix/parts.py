@@ -14,8 +14,8 @@ default-system probability) enters every fingerprint and shard digest. The finge
 the source's normalized part file (path, size, mtime), the selected row indices, the source's
 place in the priority order and the render settings, so after one source changes only the parts
 whose rows changed are rendered again; the shard writer merges every part bucket by bucket
-(`PartReader.bucket`), reading each part front to back once (memory-mapped; a compressed batch is
-decompressed once, whatever the bucket count).
+(`PartReader.bucket`), reading each part front to back once (plain reads, so a reader holds one
+batch, not a mapped file; a compressed batch is decompressed once, whatever the bucket count).
 
 Parts are rendered in parallel processes (`mix.workers`, spawned once per process and kept for
 later builds) when enough rows are missing; each worker holds one source's selected rows and one
@@ -151,7 +151,7 @@ def render_part(job: PartJob, folder: Path) -> dict:
                 if not np.array_equal(rows[POS].to_numpy(), chunk["pos"].to_numpy()):
                     raise RuntimeError(f"{job.source} {job.kind}: rendering did not give one row per plan record")
                 content.append(row_identities(identity, chunk))
-                lengths.append(rows.select(pl.col(f).str.len_chars().cast(pl.UInt64) for f in fields).to_numpy().reshape(-1, len(fields)))
+                lengths.append(rows.select(pl.col(f).str.len_chars().fill_null(0).cast(pl.UInt64) for f in fields).to_numpy().reshape(-1, len(fields)))
                 table = schemas.conform(rows, target, f"{job.source} {job.kind} part")
                 for batch in table.combine_chunks().to_batches(max_chunksize=PART_BATCH_ROWS):
                     writer.write_batch(batch)
@@ -248,7 +248,9 @@ def start_render_pool(workers: int) -> None:
     selection), when rendering in processes is likely: more than one worker."""
     if workers > 1:
         with _one_polars_thread():
-            _render_pool(workers).submit(_ready)
+            pool = _render_pool(workers)
+            for _ in range(workers):  # a spawning pool starts a process per task while none is idle
+                pool.submit(_ready)
 
 
 atexit.register(close_render_pool)
