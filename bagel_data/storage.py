@@ -79,6 +79,11 @@ class Layout:
         return self.home / "cache"
 
     @property
+    def resolve_cache(self) -> Path:
+        """Resolved mirror file lists (`reading.mirror.resolve_files`)."""
+        return self.cache_dir / "resolve"
+
+    @property
     def duckdb_path(self) -> Path:
         return self.home / "bagel.duckdb"
 

@@ -169,7 +169,7 @@ def input_version(up: Upstream, settings: Settings, name: str = "main", *, hub_a
                   remote_tag: RemoteTag | None = None, cache: DigestCache | None = None) -> InputVersion:
     if settings.mode == "hub":
         return hub_version(up, name, hub_api) if up.on_hub else url_version(up, name, remote_tag)
-    return mirror_version(up, settings.mirror_root, name, cache, settings.home / "cache" / "resolve")
+    return mirror_version(up, settings.mirror_root, name, cache, Layout(settings.home).resolve_cache)
 
 
 def combine(inputs: list[InputVersion]) -> str:

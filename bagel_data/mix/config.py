@@ -17,8 +17,8 @@ Keys (all optional):
 - mix.workers (int, default: the machine's cores, at most 4): processes that render the sources'
   parts (`parts`) in parallel; 1 renders in the build's own process. Never changes the output;
 - mix.part_compression (none | lz4 | zstd, default none): how the rendered parts are kept in the
-  cache. none: the merge maps them without decoding (about 10% of a cold mix at 1M rows), at about
-  the output's uncompressed text size on disk; lz4 takes about a sixth of that. Never changes the
+  cache. none: the merge reads them without decoding (about 10% of a cold mix at 1M rows), at
+  about the output's uncompressed text size on disk; lz4 takes about a sixth of that. Never changes the
   output;
 - shards.rows_per_shard or shards.bytes_per_shard (uncompressed text bytes): shard size;
 - shards.compression (default zstd), shards.compression_level, shards.row_group_rows;

@@ -1,6 +1,6 @@
 """Shard writer: `part-NNNNN.parquet` files (optional `part-NNNNN.jsonl` twins), each file's
-sha256 taken as written. Key-range shards (`rows_per_shard`, `merge.py`) come whole
-(`write_shard`) or already linked (`adopt`); with `bytes_per_shard`, output rows (Arrow tables)
+sha256 taken as written. Key-range shards (`rows_per_shard`, `merge.py`) are written whole in a
+writer thread (`run` + `write_now`) or already linked, and recorded in order (`adopt`); with `bytes_per_shard`, output rows (Arrow tables)
 arrive in final order, chunk by chunk, and are cut (`add`) at a set size in uncompressed text
 bytes (the UTF-8 bytes of every string value of a row, message contents included), the last
 shard holding the rest.
@@ -114,11 +114,6 @@ class ShardWriter:
             self._pool.shutdown(wait=True, cancel_futures=True)
         return self.shards
 
-    def write_shard(self, index: int, table: pa.Table, digest: str | None = None) -> None:
-        """Write `table` as shard `index` (in the background), whole: key-range shards."""
-        self._count = max(self._count, index + 1)
-        self._submit(table, index, int(text_bytes(table).sum()), digest)
-
     def run(self, fn, *args) -> Future:
         """Run fn(*args) in a writer thread (a whole shard's work: `write_now` inside)."""
         return self._pool.submit(fn, *args)
@@ -128,7 +123,8 @@ class ShardWriter:
         return self._write(table, index, int(text_bytes(table).sum()), digest)
 
     def adopt(self, index: int, info: ShardInfo) -> None:
-        """Shard `index` is already in the folder (linked from the live output): record it in order."""
+        """Shard `index` is in the folder (written by `write_now`, or linked from the live output):
+        record it, in order."""
         self._count = max(self._count, index + 1)
         done: Future = Future()
         done.set_result(info)

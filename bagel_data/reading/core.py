@@ -15,6 +15,7 @@ from bagel_data.reading.mirror import check_pattern, load_arguments, resolve_fil
 from bagel_data.reading.readers import DamagedFile, read_file
 from bagel_data.recipe import Upstream
 from bagel_data.settings import Settings
+from bagel_data.storage import Layout
 
 
 class ReadError(RuntimeError):
@@ -119,17 +120,12 @@ def track_reads() -> Iterator[list[str]]:
         _files_read.reset(token)
 
 
-def resolution_cache(settings: Settings) -> Path:
-    """Where resolved file lists are kept (`mirror.resolve_files`): the data home's cache."""
-    return settings.home / "cache" / "resolve"
-
-
 def read_upstream(up: Upstream, settings: Settings, what: str) -> RawData:
     """Read one upstream input; `what` names the source or benchmark for error messages."""
     if settings.mode == "hub":
         raw = _read_hub(up, what) if up.on_hub else _read_url(up, settings.home / "cache", what)
     else:
-        raw = _read_mirror(up, settings.mirror_root, what, settings.mode, resolution_cache(settings))
+        raw = _read_mirror(up, settings.mirror_root, what, settings.mode, Layout(settings.home).resolve_cache)
     tracked = _files_read.get()
     if tracked is not None:
         tracked.extend(raw.files)

@@ -203,11 +203,11 @@ def resolve_files(repo_dir: Path, up: Upstream, root: Path | None = None, cache:
     this module's code. A later call with the same key skips `datasets` (0.8 s to import in a
     fresh process, ~20 ms per resolution), the paths still checked to exist inside the folder.
     """
-    if cache is None:
-        return _resolve_files(repo_dir, up, root)
     if root is not None:
         check_pattern(up.repo, "repo")
         check_inside(repo_dir, root, "repo folder")
+    if cache is None:
+        return _resolve_files(repo_dir, up)
     key = _resolution_key(repo_dir, up) if repo_dir.is_dir() else None
     kept = cache / f"{key}.json"
     if key is not None and kept.is_file():
@@ -218,7 +218,7 @@ def resolve_files(repo_dir: Path, up: Upstream, root: Path | None = None, cache:
                 return paths
         except (OSError, ValueError, TypeError):
             pass  # a damaged or stale entry: resolve again
-    paths = _resolve_files(repo_dir, up, root)
+    paths = _resolve_files(repo_dir, up)
     if key is not None:
         write_json([p.relative_to(repo_dir).as_posix() for p in paths], kept)
     return paths
@@ -241,10 +241,7 @@ def _resolution_key(repo_dir: Path, up: Upstream) -> str:
     return hashlib.blake2b(json.dumps(fields).encode(), digest_size=16).hexdigest()
 
 
-def _resolve_files(repo_dir: Path, up: Upstream, root: Path | None = None) -> list[Path]:
-    if root is not None:
-        check_pattern(up.repo, "repo")
-        check_inside(repo_dir, root, "repo folder")
+def _resolve_files(repo_dir: Path, up: Upstream) -> list[Path]:
     if not repo_dir.is_dir():
         raise FileNotFoundError(f"folder {repo_dir} does not exist")
     for pattern in up.data_files:
