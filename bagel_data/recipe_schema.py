@@ -15,7 +15,8 @@ from __future__ import annotations
 import difflib
 import importlib
 import importlib.util
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,8 +32,26 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+_REGEXES_TRUSTED = False  # set only while the step forkserver builds the definitions
+
+
+@contextmanager
+def regexes_trusted() -> Iterator[None]:
+    """Skip the Polars regex check (and so any Polars call) while loading a recipe: only for the
+    step forkserver (`bagel_data/assets/fork_ready.py`), which must never start Polars' thread pool
+    and loads a recipe the run process has already checked in full."""
+    global _REGEXES_TRUSTED
+    _REGEXES_TRUSTED = True
+    try:
+        yield
+    finally:
+        _REGEXES_TRUSTED = False
+
+
 def polars_regex_error(pattern: str) -> str | None:
     """Why Polars (Rust `regex`) cannot compile `pattern`, or None when it can."""
+    if _REGEXES_TRUSTED:
+        return None
     import polars as pl
 
     try:

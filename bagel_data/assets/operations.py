@@ -140,7 +140,8 @@ def executor() -> dg.ExecutorDefinition:
       $BAGEL_DATA_MAX_CONCURRENT (2); changeable per run in the launchpad
       (`execution: config: max_concurrent: N`). Steps are forked from a forkserver that has
       imported their libraries once (`step_processes.py`; `start_method`, default
-      $BAGEL_DATA_START_METHOD or `forkserver`; `spawn` starts every step from a fresh interpreter).
+      $BAGEL_DATA_START_METHOD or `forkserver`; `spawn` starts every step from a fresh interpreter),
+      each step's library threads capped at the cores / max_concurrent (`threads_per_step`).
     - `k8s`: `dagster_k8s.k8s_job_executor`, one Kubernetes Job per step (docs/k8s-executor.md).
     - `in_process`: every step in the run worker (debugging).
     """

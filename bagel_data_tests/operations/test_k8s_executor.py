@@ -46,7 +46,7 @@ def test_every_doc_config_validates_against_dagster_k8s(monkeypatch):
     assert job.executor_def is dagster_k8s.k8s_job_executor
     local = None
     for config in _doc_run_configs():
-        if set(config["execution"]["config"]) <= {"max_concurrent", "start_method"}:
+        if set(config["execution"]["config"]) <= {"max_concurrent", "start_method", "threads_per_step"}:
             local = config  # the local multiprocess example: checked below against the local executor
             continue
         resolved = dg.validate_run_config(job, config)["execution"]["k8s"]  # defaults filled in by dagster-k8s
@@ -63,6 +63,7 @@ def test_every_doc_config_validates_against_dagster_k8s(monkeypatch):
     resolved = dg.validate_run_config(local_job, local)["execution"]["bagel_multiprocess"]  # what the executor receives
     assert resolved["max_concurrent"] == local["execution"]["config"]["max_concurrent"]
     assert resolved["start_method"] == local["execution"]["config"]["start_method"]
+    assert resolved["threads_per_step"] == local["execution"]["config"]["threads_per_step"]
 
 
 def test_a_wrong_k8s_config_is_refused(monkeypatch):
