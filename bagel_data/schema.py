@@ -100,7 +100,9 @@ def conform(table: pa.Table | pl.DataFrame, schema: pa.Schema, what: str = "tabl
 
 
 def empty(schema: pa.Schema) -> pa.Table:
-    return schema.empty_table()
+    """A table of no rows; unlike `Schema.empty_table()`, it does not import pandas (0.25 s in a
+    fresh step process)."""
+    return pa.Table.from_batches([], schema=schema)
 
 
 def describe(schema: pa.Schema) -> list[tuple[str, str, bool]]:

@@ -212,8 +212,9 @@ def test_mirror_resolution_takes_the_readme_default_config(mirror, mirror_settin
 
 
 def test_resolved_files_are_kept_until_the_folder_or_input_changes(mirror, mirror_settings, monkeypatch):
-    """The second read of an unchanged folder takes the kept file list (no `datasets`); a new
-    README, a new file or another split resolves again."""
+    """The second read of an unchanged folder takes the kept file list (no `datasets`), and so
+    does a read after a data file was edited; a new README, a new file or another split resolves
+    again."""
     from bagel_data.reading import mirror as resolution
 
     repo = mirror / "org" / "kept"
@@ -225,6 +226,8 @@ def test_resolved_files_are_kept_until_the_folder_or_input_changes(mirror, mirro
     monkeypatch.setattr(resolution, "_builder_files", lambda *a: calls.append(a) or real(*a))
     read = lambda **kw: read_upstream(Upstream(repo="org/kept", **kw), mirror_settings, "source k").rows["v"].to_list()  # noqa: E731
     assert read() == ["one"] and read() == ["one"] and len(calls) == 1
+    _jsonl(repo / "one" / "train.jsonl", "one, edited")  # new size and mtime, same files: the kept list holds
+    assert read() == ["one, edited"] and len(calls) == 1
     _readme(repo, "- config_name: default\n  data_files: two/*.jsonl\n")  # same size, other configs
     assert read() == ["two"] and len(calls) == 2
     _jsonl(repo / "two" / "more.jsonl", "more")

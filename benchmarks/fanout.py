@@ -29,14 +29,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 SELECTION = "group:sources or group:benchmarks or group:decontamination"
 
 
-THREAD_VARIABLES = ("POLARS_MAX_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OMP_THREAD_LIMIT")
-
-
 def thread_caps(threads: int | None) -> dict[str, str]:
     """Environment that holds every library's pool at `threads` (nothing when None)."""
-    if threads is None:
-        return {}
-    return {**{name: str(threads) for name in THREAD_VARIABLES}, "TOKENIZERS_PARALLELISM": "false"}
+    from bagel_data.threads import thread_environment
+
+    return {} if threads is None else thread_environment(threads, {})
 
 
 def materialize(work: Path, executor: str, max_concurrent: int, threads: int | None = None) -> float:

@@ -110,14 +110,23 @@ def _read_benchmark(work: Path, name: str) -> dict:
 
 def _fan_out(fn, work: Path, items: list[str]) -> list[dict]:
     """fn(work, item) for every item, in WORKERS processes (biggest first, as given), like the
-    multiprocess executor running independent steps; in this process when WORKERS is 1."""
+    multiprocess executor running independent steps, each with the cores / WORKERS threads; in
+    this process when WORKERS is 1."""
     if WORKERS <= 1 or len(items) <= 1:
         return [fn(work, item) for item in items]
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:
-        return list(pool.map(fn, [work] * len(items), items))
+    from bagel_data.threads import thread_environment, threads_per_process
+
+    added = thread_environment(threads_per_process(0, WORKERS), os.environ)  # as the executor caps its steps' threads
+    os.environ.update(added)
+    try:
+        with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:
+            return list(pool.map(fn, [work] * len(items), items))
+    finally:
+        for name in added:
+            os.environ.pop(name, None)
 
 
 def _by_size(work: Path, names: list[str]) -> list[str]:
@@ -350,6 +359,10 @@ def run(rows: int, work: Path, *, embedding: bool, baseline_rows: int, increment
     from bagel_data.mix.config import default_workers
 
     r.setdefault("mix_workers", default_workers())
+    if WORKERS > 1:
+        from bagel_data.threads import threads_per_process
+
+        r.setdefault("worker_threads", int(os.environ.get("OMP_NUM_THREADS") or threads_per_process(0, WORKERS)))
     for name in ("observe", "read", "decontam", "mix", "catalog"):
         if name not in r:
             keep(name, child(name, work))
@@ -375,7 +388,9 @@ def table(r: dict) -> str:
         f"bagel-data benchmark: --rows {r['rows']:,} (synthetic mirror {r['mirror_rows']:,} records, made in " + (f"{r['make_seconds']:.0f} s" if r['make_seconds'] else "an earlier run") + "; "
         f"{rows_in:,} upstream rows read, {normalized:,} normalized, {rd['dropped']:,} set aside by filters and as malformed)",
         f"machine: {r['machine']}",
-        f"read and decontamination fan out to {rd.get('workers', 1)} worker process(es), one source or unit at a time, as the multiprocess executor runs their steps; the mix renders parts in up to {r.get('mix_workers', 'the default')} processes",
+        f"read and decontamination fan out to {rd.get('workers', 1)} worker process(es), one source or unit at a time"
+        + (f" with {r['worker_threads']} thread(s) each" if r.get("worker_threads") else "")
+        + f", as the multiprocess executor runs their steps; the mix renders parts in up to {r.get('mix_workers', 'the default')} processes",
         "",
         "| stage | rows | wall s | rows/s | CPU s (process) | rows per CPU s | peak RSS GiB |",
         "|---|---|---|---|---|---|---|",
@@ -440,6 +455,11 @@ def main() -> None:
     global WORKERS
     WORKERS = args.workers
     if args.stage:
+        # A stage runs as a step process would: with the libraries the step forkserver imports
+        # (bagel_data/assets/step_processes.py) already imported, pandas among them, which pyarrow
+        # otherwise imports (0.3 s) at its first numpy conversion inside the timed part.
+        import pandas  # noqa: F401
+
         result = STAGES[args.stage](args.work, args.only)
         result["max_rss_mib"] = _rss_mib()
         result["cpu_seconds"] = _cpu_seconds()  # the whole process, imports included

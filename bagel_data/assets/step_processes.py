@@ -1,31 +1,33 @@
 """The local executor: Dagster's multiprocess executor, one process per step, each forked from a
 forkserver that has already imported what steps use and built the job they run.
 
-The forkserver imports Dagster (its SQLite storage included), Polars, Arrow and this package's
-asset modules and, only when the run has decontamination steps, sentence-transformers (5 s of
-imports that every cold decontamination step paid on its own). Last, `fork_ready` builds the
+The forkserver imports Dagster (its SQLite storage included), Polars, Arrow, pandas and this
+package's asset modules and, only when the run has decontamination steps, sentence-transformers
+(5 s of imports that every cold decontamination step paid on its own). Last, `fork_ready` builds the
 definitions and the asset job and freezes the heap for the garbage collector. Importing Polars
 is fork-safe; *using* it is not: its thread pool starts at the first parallel operation, and a
 process forked after that hangs at its own first one, so nothing in the forkserver may run
 Polars (`fork_ready` skips the recipe's Polars regex check; `test_multiprocess_run.py` runs real
 forked steps).
 
-Each step's libraries get `threads_per_step` threads (default: the cores over `max_concurrent`),
-set through their environment variables before the first step starts, unless the user set them:
-two steps of two threads each on two cores slow each other down (at 1M rows the sources and
-decontamination steps took 120.6 s that way, 93.3 s with one thread each; in-process 104.3 s).
+Each step's libraries get `threads_per_step` threads (default: the cores over `max_concurrent`;
+`bagel_data/threads.py`), set through their environment variables before the first step starts,
+unless the user set them: at 1M rows the sources and decontamination steps took 120.6 s with two
+threads each on two cores, 104.3-104.9 s with one.
 """
 
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 
 import dagster as dg
 from dagster._core.definitions.executor_definition import multiple_process_executor_requirements
 from dagster._core.execution.retries import RetryMode
 from dagster._core.executor.multiprocess import MultiprocessExecutor
 
+from bagel_data.threads import thread_environment, threads_per_process
+
 PRELOAD_MODULES = [
-    "dagster", "polars", "pyarrow",
+    "dagster", "polars", "pyarrow", "pandas",  # pandas: pyarrow imports it at its first numpy conversion (0.3 s a step)
     "dagster._core.storage.sqlite_storage", "dagster._core.storage.local_compute_log_manager",
     "bagel_data.assets.sources", "bagel_data.assets.decontam", "bagel_data.assets.mix",
     "bagel_data.assets.catalog", "bagel_data.assets.operations",
@@ -33,8 +35,6 @@ PRELOAD_MODULES = [
 EMBEDDING_MODULES = ["sentence_transformers"]
 READY_MODULE = "bagel_data.assets.fork_ready"  # last: builds the job, then freezes what all imports created
 START_METHODS = ("forkserver", "spawn")
-# Polars; torch, faiss and Arrow's CPU pool (OpenMP's variables); MKL where a build uses it
-THREAD_VARIABLES = ("POLARS_MAX_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 NAME = "bagel_multiprocess"
 
 
@@ -42,24 +42,6 @@ def preload_modules(step_keys: Iterable[str]) -> list[str]:
     """What the forkserver imports for a run of these steps."""
     embeds = any(key.startswith("decontamination__") for key in step_keys)
     return PRELOAD_MODULES + (EMBEDDING_MODULES if embeds else []) + [READY_MODULE]
-
-
-def threads_per_step(configured: int, max_concurrent: int, cores: int | None = None) -> int:
-    """Threads a step's libraries may use: as configured, or (0) the cores shared by the steps
-    that run at once (`max_concurrent` 0 = one step per core)."""
-    if configured > 0:
-        return configured
-    cores = cores or len(os.sched_getaffinity(0))
-    return max(1, cores // (max_concurrent or cores))
-
-
-def step_thread_environment(threads: int, environ: Mapping[str, str]) -> dict[str, str]:
-    """The variables to set for the steps: every thread variable the user has not set, and the
-    tokenizers' own pool off when a step has a single thread."""
-    values = {name: str(threads) for name in THREAD_VARIABLES if name not in environ}
-    if threads == 1 and "TOKENIZERS_PARALLELISM" not in environ:
-        values["TOKENIZERS_PARALLELISM"] = "false"
-    return values
 
 
 class StepProcessExecutor(MultiprocessExecutor):
@@ -72,8 +54,8 @@ class StepProcessExecutor(MultiprocessExecutor):
 
     def execute(self, plan_context, execution_plan) -> Iterator[dg.DagsterEvent]:
         self._explicit_forkserver_preload = preload_modules(execution_plan.step_keys_to_execute)
-        threads = threads_per_step(self._threads_per_step, self._max_concurrent)
-        added = step_thread_environment(threads, os.environ)
+        threads = threads_per_process(self._threads_per_step, self._max_concurrent)
+        added = thread_environment(threads, os.environ)
         os.environ.update(added)  # inherited by the forkserver (or each spawned step) when it starts
         try:
             yield from super().execute(plan_context, execution_plan)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from importlib import metadata
 from pathlib import Path, PurePosixPath
@@ -32,6 +33,7 @@ from bagel_data.storage import code_digest, write_json
 
 ALL_SPLITS = "all"
 PARQUET_EXPORT = "refs/convert/parquet"
+STEERING_FILES = ("README.md", "dataset_infos.json")  # besides dataset scripts (*.py): what `datasets` reads beyond names
 DATA_EXTENSIONS = (".parquet", ".jsonl", ".json", ".csv", ".tsv", ".txt", ".jsonl.gz", ".json.gz")
 
 
@@ -199,8 +201,8 @@ def resolve_files(repo_dir: Path, up: Upstream, root: Path | None = None, cache:
     Raises FileNotFoundError saying what was tried, or UnsafePath for a path leaving the folder
     (`root`, the mirror root, when given: the repo folder itself must lie inside it). With `cache`
     (a folder of the data home), an answer is kept under a key of everything it depends on: the
-    folder's tree (every name, size and mtime), the input's fields, the `datasets` version and
-    this module's code. A later call with the same key skips `datasets` (0.8 s to import in a
+    folder's tree (every name), the bytes of the README and of any other file that steers
+    `datasets`, the input's fields, the `datasets` version and this module's code. A later call with the same key skips `datasets` (0.8 s to import in a
     fresh process, ~20 ms per resolution), the paths still checked to exist inside the folder.
     """
     if root is not None:
@@ -225,19 +227,20 @@ def resolve_files(repo_dir: Path, up: Upstream, root: Path | None = None, cache:
 
 
 def _resolution_key(repo_dir: Path, up: Upstream) -> str:
-    """What `_resolve_files` depends on: the folder's tree (names, sizes, mtimes; hidden names,
-    which `datasets` ignores, left out), the input, the `datasets` version, this module."""
+    """What `_resolve_files` depends on: the folder's tree (names and file types; hidden names,
+    which `datasets` ignores, left out) and the bytes of the files that steer `datasets` (the
+    README's configs, dataset scripts, `dataset_infos.json`), the input, the `datasets` version,
+    this module. Not the data files' sizes or times: editing one keeps the list of files."""
     tree = []
     for folder, dirs, files in os.walk(repo_dir):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         where = os.path.relpath(folder, repo_dir)
         for name in sorted(files) + dirs:
             if not name.startswith("."):
-                st = os.lstat(os.path.join(folder, name))
-                tree.append([where, name, st.st_mode, st.st_size, st.st_mtime_ns])
-    readme = repo_dir / "README.md"  # its configs decide, whatever its size and mtime say
-    card = hashlib.blake2b(readme.read_bytes()).hexdigest() if readme.is_file() else None
-    fields = [str(repo_dir.resolve()), repr(up), metadata.version("datasets"), code_digest(("reading/mirror.py",)), card, tree]
+                tree.append([where, name, stat.S_IFMT(os.lstat(os.path.join(folder, name)).st_mode)])
+    steering = sorted(p for p in repo_dir.iterdir() if p.is_file() and (p.name in STEERING_FILES or p.suffix == ".py"))
+    contents = [[p.name, hashlib.blake2b(p.read_bytes()).hexdigest()] for p in steering]
+    fields = [str(repo_dir.resolve()), repr(up), metadata.version("datasets"), code_digest(("reading/mirror.py",)), contents, tree]
     return hashlib.blake2b(json.dumps(fields).encode(), digest_size=16).hexdigest()
 
 

@@ -72,12 +72,12 @@ def test_the_forkserver_builds_the_job_without_starting_polars_threads(tmp_path)
 
 
 def test_steps_share_the_cores_unless_told_otherwise():
-    from bagel_data.assets.step_processes import step_thread_environment, threads_per_step
+    from bagel_data.threads import thread_environment, threads_per_process
 
-    assert threads_per_step(0, max_concurrent=2, cores=2) == 1
-    assert threads_per_step(0, max_concurrent=2, cores=16) == 8
-    assert threads_per_step(0, max_concurrent=0, cores=16) == 1, "one step per core"
-    assert threads_per_step(0, max_concurrent=4, cores=2) == 1, "never below one"
-    assert threads_per_step(3, max_concurrent=2, cores=2) == 3, "configured wins"
-    assert step_thread_environment(1, {}) == {"POLARS_MAX_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
-    assert step_thread_environment(4, {"OMP_NUM_THREADS": "2"}) == {"POLARS_MAX_THREADS": "4", "MKL_NUM_THREADS": "4"}, "the user's variables win"
+    assert threads_per_process(0, at_once=2, available=2) == 1
+    assert threads_per_process(0, at_once=2, available=16) == 8
+    assert threads_per_process(0, at_once=0, available=16) == 1, "one step per core"
+    assert threads_per_process(0, at_once=4, available=2) == 1, "never below one"
+    assert threads_per_process(3, at_once=2, available=2) == 3, "configured wins"
+    assert thread_environment(1, {}) == {"POLARS_MAX_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TOKENIZERS_PARALLELISM": "false"}
+    assert thread_environment(4, {"OMP_NUM_THREADS": "2"}) == {"POLARS_MAX_THREADS": "4", "MKL_NUM_THREADS": "4"}, "the user's variables win"
