@@ -3,10 +3,10 @@ forkserver that has already imported what steps use and built the job they run.
 
 The forkserver imports Dagster (its SQLite storage included), Polars, Arrow, pandas and this
 package's asset modules and, only when the run has decontamination steps, sentence-transformers
-(5 s of imports that every cold decontamination step paid on its own). Last, `fork_ready` builds the
-definitions and the asset job and freezes the heap for the garbage collector. Importing Polars
-is fork-safe; *using* it is not: its thread pool starts at the first parallel operation, and a
-process forked after that hangs at its own first one, so nothing in the forkserver may run
+(5 s of imports that every cold decontamination step paid on its own). Last, `fork_ready` builds
+the definitions and the asset job and freezes the heap for the garbage collector. Importing
+Polars is fork-safe; *using* it is not: its thread pool starts at the first parallel operation,
+and a process forked after that hangs at its own first one, so nothing in the forkserver may run
 Polars (`fork_ready` skips the recipe's Polars regex check; `test_multiprocess_run.py` runs real
 forked steps).
 

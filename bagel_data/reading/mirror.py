@@ -202,8 +202,9 @@ def resolve_files(repo_dir: Path, up: Upstream, root: Path | None = None, cache:
     (`root`, the mirror root, when given: the repo folder itself must lie inside it). With `cache`
     (a folder of the data home), an answer is kept under a key of everything it depends on: the
     folder's tree (every name), the bytes of the README and of any other file that steers
-    `datasets`, the input's fields, the `datasets` version and this module's code. A later call with the same key skips `datasets` (0.8 s to import in a
-    fresh process, ~20 ms per resolution), the paths still checked to exist inside the folder.
+    `datasets`, the input's fields, the `datasets` version and this module's code. A later call
+    with the same key skips `datasets` (0.8 s to import in a fresh process, ~20 ms per
+    resolution), the paths still checked to exist inside the folder.
     """
     if root is not None:
         check_pattern(up.repo, "repo")
