@@ -141,7 +141,7 @@ def _view_path(home: Path, pattern: str, base: Path | None) -> str:
 
 def _empty_select(con: duckdb.DuckDBPyConnection, target: pa.Schema, file_column: str | None) -> str:
     """A typed, empty SELECT with the same columns the view has once files exist."""
-    rel = con.from_arrow(target.empty_table())
+    rel = con.from_arrow(schema.empty(target))
     cols = [f"CAST(NULL AS {ty}) AS \"{name}\"" for name, ty in zip(rel.columns, rel.types)]
     cols += [f"CAST(NULL AS VARCHAR) AS \"{file_column}\""] if file_column else []
     return "SELECT " + ", ".join(cols) + " WHERE false"

@@ -10,7 +10,8 @@ decontamination took 79.8 s with two threads per worker, 54.9 s with one).
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 
 # Polars; torch, faiss and Arrow's CPU pool (OpenMP's variable); MKL where a build uses it
 THREAD_VARIABLES = ("POLARS_MAX_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -36,3 +37,18 @@ def thread_environment(threads: int, environ: Mapping[str, str]) -> dict[str, st
     if threads == 1 and "TOKENIZERS_PARALLELISM" not in environ:
         values["TOKENIZERS_PARALLELISM"] = "false"
     return values
+
+
+@contextmanager
+def thread_budget(at_once: int, configured: int = 0) -> Iterator[int]:
+    """Within: this process's environment holds the thread variables for processes started now
+    (a forkserver, spawned workers), `at_once` of them side by side; restored on exit. Yields the
+    threads each gets."""
+    threads = threads_per_process(configured, at_once)
+    added = thread_environment(threads, os.environ)
+    os.environ.update(added)
+    try:
+        yield threads
+    finally:
+        for name in added:
+            os.environ.pop(name, None)

@@ -117,16 +117,10 @@ def _fan_out(fn, work: Path, items: list[str]) -> list[dict]:
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
-    from bagel_data.threads import thread_environment, threads_per_process
+    from bagel_data.threads import thread_budget
 
-    added = thread_environment(threads_per_process(0, WORKERS), os.environ)  # as the executor caps its steps' threads
-    os.environ.update(added)
-    try:
-        with ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:
-            return list(pool.map(fn, [work] * len(items), items))
-    finally:
-        for name in added:
-            os.environ.pop(name, None)
+    with thread_budget(WORKERS), ProcessPoolExecutor(max_workers=WORKERS, mp_context=get_context("spawn")) as pool:  # as the executor's steps
+        return list(pool.map(fn, [work] * len(items), items))
 
 
 def _by_size(work: Path, names: list[str]) -> list[str]:

@@ -13,6 +13,7 @@ A separate blocking check, `live_shards_match_manifest`, re-hashes the shards in
 import dagster as dg  # no "from __future__ import annotations": Dagster inspects the context annotation
 import polars as pl
 
+from bagel_data import schema
 from bagel_data.assets.metadata import EXAMPLE_CHARS, cell, column_schema, preview, table
 from bagel_data.assets.resources import BagelResource
 from bagel_data.mix import MixCheckError, build_product, check_manifest
@@ -49,7 +50,7 @@ def _metadata(report, layout: Layout) -> dict:
     by_format = [[s, *(per.get(f, 0) for f in formats)] for s, per in manifest["rows_by_source_format"].items()]
     by_format.sort(key=lambda row: (-sum(row[1:]), row[0]))
     first = shard_files(report.folder)[:1]
-    head = pl.scan_parquet(first).head(EXAMPLE_SCAN_ROWS).collect() if first else pl.from_arrow(target_schema(report.product).empty_table())
+    head = pl.scan_parquet(first).head(EXAMPLE_SCAN_ROWS).collect() if first else pl.from_arrow(schema.empty(target_schema(report.product)))
     return {
         "dagster/row_count": manifest["rows"],
         "dagster/column_schema": column_schema(target_schema(report.product)),

@@ -16,7 +16,6 @@ unless the user set them: at 1M rows the sources and decontamination steps took 
 threads each on two cores, 104.3-104.9 s with one.
 """
 
-import os
 from collections.abc import Iterable, Iterator
 
 import dagster as dg
@@ -24,7 +23,7 @@ from dagster._core.definitions.executor_definition import multiple_process_execu
 from dagster._core.execution.retries import RetryMode
 from dagster._core.executor.multiprocess import MultiprocessExecutor
 
-from bagel_data.threads import thread_environment, threads_per_process
+from bagel_data.threads import thread_budget
 
 PRELOAD_MODULES = [
     "dagster", "polars", "pyarrow", "pandas",  # pandas: pyarrow imports it at its first numpy conversion (0.3 s a step)
@@ -54,14 +53,8 @@ class StepProcessExecutor(MultiprocessExecutor):
 
     def execute(self, plan_context, execution_plan) -> Iterator[dg.DagsterEvent]:
         self._explicit_forkserver_preload = preload_modules(execution_plan.step_keys_to_execute)
-        threads = threads_per_process(self._threads_per_step, self._max_concurrent)
-        added = thread_environment(threads, os.environ)
-        os.environ.update(added)  # inherited by the forkserver (or each spawned step) when it starts
-        try:
+        with thread_budget(self._max_concurrent, self._threads_per_step):  # inherited by the forkserver (or each spawned step)
             yield from super().execute(plan_context, execution_plan)
-        finally:
-            for name in added:
-                os.environ.pop(name, None)
 
 
 def step_process_executor(max_concurrent: int, start_method: str) -> dg.ExecutorDefinition:

@@ -120,7 +120,7 @@ def extract_views(spec: BenchmarkSpec, rows: pl.DataFrame) -> pl.DataFrame:
     """All views of one benchmark's upstream rows, conformed to VIEWS, in a stable order."""
     frames = [f for f in extractor_for(spec)(rows) if f.height]
     if not frames:
-        return pl.from_arrow(VIEWS.empty_table())
+        return pl.from_arrow(schema.empty(VIEWS))
     out = pl.concat(frames).with_columns(pl.lit(spec.name).alias("benchmark"))
     out = out.unique(subset=["item_id", "view"], keep="first", maintain_order=True)
     return pl.from_arrow(schema.conform(out, VIEWS, f"benchmark {spec.name} views"))

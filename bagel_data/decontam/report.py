@@ -105,8 +105,8 @@ def summarize(report: pl.DataFrame, checked: pl.DataFrame, benchmarks: list[str]
 
 
 def empty_report() -> pl.DataFrame:
-    return pl.from_arrow(REPORT.empty_table())
+    return pl.from_arrow(schema.empty(REPORT))
 
 
 def empty_review() -> pl.DataFrame:
-    return pl.from_arrow(REVIEW.empty_table())
+    return pl.from_arrow(schema.empty(REVIEW))

@@ -240,7 +240,7 @@ def union_outputs(layout: Layout, names: list[str], output: str = "matches") -> 
     if missing:
         raise FileNotFoundError(f"decontamination output missing (materialize its unit first): {missing[:3]}")
     frames = [pl.read_parquet(p) for p in paths]
-    union = pl.concat(frames) if frames else pl.from_arrow(target.empty_table())
+    union = pl.concat(frames) if frames else pl.from_arrow(schema.empty(target))
     if output in ("matches", "review"):  # the order one report over every source would have
         union = union.sort(["source", "row_key", "benchmark"], maintain_order=True)
     path = write_parquet(schema.conform(union, target, f"decontamination {output}"), layout.decontam_dir / f"{output}.parquet")
@@ -253,7 +253,7 @@ def benchmark_views(recipe: Recipe, settings: Settings, *, from_layout: bool = F
     for name, spec in recipe.benchmarks.items():
         path = Layout(settings.home).benchmark(name)
         frames.append(pl.read_parquet(path) if from_layout else read_benchmark(spec, settings)[0])
-    return pl.concat(frames) if frames else pl.from_arrow(VIEWS.empty_table())
+    return pl.concat(frames) if frames else pl.from_arrow(schema.empty(VIEWS))
 
 
 def find_contamination(

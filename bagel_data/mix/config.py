@@ -18,8 +18,8 @@ Keys (all optional):
   parts (`parts`) in parallel; 1 renders in the build's own process. Never changes the output;
 - mix.part_compression (none | lz4 | zstd, default none): how the rendered parts are kept in the
   cache. none: the merge reads them without decoding (about 10% of a cold mix at 1M rows), at
-  about the output's uncompressed text size on disk; lz4 takes about a sixth of that. Never changes the
-  output;
+  about the output's uncompressed text size on disk; lz4 takes about a sixth of that. Never
+  changes the output;
 - shards.rows_per_shard or shards.bytes_per_shard (uncompressed text bytes): shard size;
 - shards.compression (default zstd), shards.compression_level, shards.row_group_rows;
 - shards.jsonl (bool): also write each shard as `part-NNNNN.jsonl`.
@@ -27,11 +27,11 @@ Keys (all optional):
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from bagel_data.formats.templates import FORMATS
 from bagel_data.recipe import Recipe, RecipeError
+from bagel_data.threads import cores
 
 STRATIFY_MODES = ("balanced", "proportional")
 PART_COMPRESSIONS = ("none", "lz4", "zstd")
@@ -140,5 +140,5 @@ def mix_config(recipe: Recipe) -> MixConfig:
 
 
 def default_workers() -> int:
-    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+    return max(1, min(4, cores()))
 

@@ -29,6 +29,7 @@ import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from bagel_data import schema as schemas
 from bagel_data.mix.checks import ContentChecks
 from bagel_data.mix.config import MixConfig
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats
@@ -56,7 +57,7 @@ def ordered(pieces: list[pa.Table], lengths: list[np.ndarray], target: pa.Schema
     """The pieces of a bucket in (key, position) order, without the key columns, and the rows'
     text lengths (LENGTH_FIELDS, as the parts measured them; None for an empty bucket)."""
     if not pieces:
-        return target.empty_table(), None
+        return schemas.empty(target), None
     rows = pa.concat_tables(pieces)  # taken chunked: combining the chunks first copies every text once more
     order = np.lexsort((rows.column(POS).to_numpy(), rows.column(KEY).to_numpy()))
     return rows.take(order).drop_columns([KEY, POS]), np.concatenate(lengths)[order]

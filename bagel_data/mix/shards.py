@@ -1,9 +1,9 @@
 """Shard writer: `part-NNNNN.parquet` files (optional `part-NNNNN.jsonl` twins), each file's
 sha256 taken as written. Key-range shards (`rows_per_shard`, `merge.py`) are written whole in a
-writer thread (`run` + `write_now`) or already linked, and recorded in order (`adopt`); with `bytes_per_shard`, output rows (Arrow tables)
-arrive in final order, chunk by chunk, and are cut (`add`) at a set size in uncompressed text
-bytes (the UTF-8 bytes of every string value of a row, message contents included), the last
-shard holding the rest.
+writer thread (`run` + `write_now`) or already linked, and recorded in order (`adopt`); with
+`bytes_per_shard`, output rows (Arrow tables) arrive in final order, chunk by chunk, and are cut
+(`add`) at a set size in uncompressed text bytes (the UTF-8 bytes of every string value of a
+row, message contents included), the last shard holding the rest.
 
 Bytes are deterministic: the same rows arrive in the same chunks (the chunk size is a recipe
 setting), are cast to the canonical schema and written by pyarrow with fixed settings (no
@@ -144,7 +144,7 @@ class ShardWriter:
         return self._bytes >= self.config.bytes_per_shard
 
     def _flush(self) -> None:
-        table = pa.concat_tables(self._buffer) if self._buffer else self.target.empty_table()
+        table = pa.concat_tables(self._buffer) if self._buffer else schemas.empty(self.target)
         index, text = self._count, self._bytes
         self._count += 1
         self._buffer, self._bytes = [], 0
