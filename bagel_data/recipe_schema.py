@@ -222,7 +222,7 @@ def _did_you_mean(word: str, known) -> str:
 READERS = ("parquet", "jsonl", "json", "csv", "tsv", "text")
 COMPRESSIONS = ("zstd", "snappy", "gzip", "brotli", "lz4", "none")
 STRATIFY = ("balanced", "proportional")
-PART_COMPRESSIONS = ("none", "lz4", "zstd")  # bagel_data/mix/config.py
+PART_COMPRESSIONS = ("none", "lz4", "zstd")  # mix.part_compression: accepted from earlier recipes, no effect
 STRINGS = ListOf(Text())
 
 UPSTREAM = Fields(

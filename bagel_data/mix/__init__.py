@@ -2,10 +2,12 @@
 
 Pure functions over Polars/Arrow, no Dagster: `select` (decontamination removals, priority
 dedup, caps, weights, strata), `plan` (k-of-n formats, one record per training row, shuffle
-keys), `render` (expand formats chunk by chunk), `parts` (one source's rendered rows, sorted by
-shuffle key, cached by fingerprint), `spill` (key-range buckets), `shards` (streaming writer), `manifest`, `checks`, and
-`build.build_product` tying them together. Memory is bounded by one source's selected rows plus
-one chunk/bucket of output rows, not by the mix. Output layout and manifest: OUTPUT.md.
+keys), `parts` (one source's plan, sorted by shuffle key, cached by fingerprint), `render`
+(expand formats, one key-range bucket of every source at a time), `spill` (key-range buckets),
+`merge` (buckets into shards, reusing unchanged ones), `shards` (writer), `manifest`, `checks`,
+and `build.build_product` tying them together. Memory is bounded by the selected source rows
+(which the recipe's caps bound) plus a few buckets of output rows, not by the upstream size.
+Output layout and manifest: OUTPUT.md.
 """
 
 from bagel_data.mix.build import BuildReport, MixCheckError, build_product

@@ -1,8 +1,9 @@
-"""Build one product (sft or dpo) end to end: select → per source: its rendered part (`parts`:
-reused from the cache when its rows did not change, else rendered, in worker processes when
-there are many) → key-range buckets of every part, sorted → shards → manifest → checks, all in a staging folder
-swapped into `Layout.output(product)` only when every check passes, under the output's write
-lock (one writer per output; none while a CLI build holds the data home).
+"""Build one product (sft or dpo) end to end: select → per source: its planned part (`parts`:
+reused from the cache when its rows did not change) → key-range buckets rendered from every
+part's source rows in key order (`render.BucketRenderer`; a bucket whose rows did not change
+keeps its live shard) → shards → manifest → checks, all in a staging folder swapped into
+`Layout.output(product)` only when every check passes, under the output's write lock (one writer
+per output; none while a CLI build holds the data home).
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import polars as pl
-import pyarrow.parquet as pq
 
 from bagel_data.locks import write_lock
 from bagel_data.mix.checks import CheckOutcome, ContentChecks, target_schema, validate
 from bagel_data.mix.config import PRODUCTS, MixConfig, mix_config
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats, build_manifest, upstream_revisions
-from bagel_data.mix.parts import PARALLEL_MIN_RECORDS, PartJob, PartReader, part_dir, prune, render_parts, start_render_pool
+from bagel_data.mix.parts import PartJob, PartReader, part_dir, plan_parts, prune
+from bagel_data.mix.render import BucketRenderer
 from bagel_data.mix.select import PARTS, Selection, fidelity_report, load_removals, ordered_sources, part_path, select_rows
 from bagel_data.mix.shards import ShardWriter
 from bagel_data.mix.merge import merge_by_key_range, merge_streamed, prune_measurements
@@ -54,8 +55,6 @@ def build_product(recipe: Recipe, home: Path, product: str, config: MixConfig | 
 
 def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConfig) -> BuildReport:
     cache = part_dir(layout, product)
-    if _cold_and_large(layout, recipe, product, config, cache):  # the render processes start while the selection runs
-        start_render_pool(config.workers)
     removals = load_removals(recipe, layout)
     selection = select_rows(recipe, config, layout, product, removals)
     kinds = PARTS[product]
@@ -67,20 +66,20 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
     exempt_labels: set[str] = set()  # output `source` values of exempt sources' rows
     readers: list[PartReader] = []
     try:
-        metas = render_parts(jobs, cache, config.workers)
-        prune(cache, {m["fingerprint"] for m in metas})
-        for job, meta in zip(jobs, metas):
+        readers = plan_parts(jobs, cache, config.workers)
+        prune(cache, {r.meta["fingerprint"] for r in readers})
+        for job, reader in zip(jobs, readers):
             if job.source in config.exempt:
-                exempt_labels.update(meta["labels"])
-        readers = [PartReader(cache, m) for m in metas]
+                exempt_labels.update(reader.meta["labels"])
+        renderer = BucketRenderer(readers, config, product, config.workers)
         writer, stats = ShardWriter(staged, target_schema(product), config), OutputStats(product)
         content = ContentChecks(product, removals=removals, exempt=exempt_labels)
         digests = None
         try:
             if config.rows_per_shard:
-                digests = merge_by_key_range(readers, records, writer, stats, content, config, product, final, cache)
+                digests = merge_by_key_range(readers, renderer, records, writer, stats, content, config, product, final, cache)
             else:
-                merge_streamed(readers, records, writer, stats, content, config)
+                merge_streamed(renderer, records, writer, stats, content, config)
         except BaseException:
             writer.abort()
             raise
@@ -114,21 +113,6 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
         shutil.rmtree(staged, ignore_errors=True)
     return BuildReport(product, final, manifest, selection, outcomes)
 
-
-
-def _cold_and_large(layout: Layout, recipe: Recipe, product: str, config: MixConfig, cache: Path) -> bool:
-    """Nothing rendered yet, and the normalized rows (from the Parquet footers) promise enough
-    output rows to render in processes."""
-    if any(cache.glob("*.json")):
-        return False
-    rows = 0
-    for spec in ordered_sources(recipe):
-        for kind in PARTS[product]:
-            try:
-                rows += pq.read_metadata(layout.normalized(spec.name, kind)).num_rows
-            except (OSError, ValueError):  # missing or damaged: the selection says so, with context
-                continue
-    return rows * config.k(product) >= PARALLEL_MIN_RECORDS
 
 
 def part_jobs(layout: Layout, selection: Selection, recipe: Recipe, config: MixConfig, product: str, kinds: tuple[str, ...], k: int) -> list[PartJob]:

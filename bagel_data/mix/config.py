@@ -14,12 +14,11 @@ Keys (all optional):
   (the original rendered the user prompt alone);
 - mix.render_chunk_rows (int, default 100000): output rows rendered at a time, and about the
   rows per shuffle bucket (`spill`): bounds memory; rows and their order do not depend on it;
-- mix.workers (int, default: the machine's cores, at most 4): processes that render the sources'
-  parts (`parts`) in parallel; 1 renders in the build's own process. Never changes the output;
-- mix.part_compression (none | lz4 | zstd, default none): how the rendered parts are kept in the
-  cache. none: the merge reads them without decoding (about 10% of a cold mix at 1M rows), at
-  about the output's uncompressed text size on disk; lz4 takes about a sixth of that. Never
-  changes the output;
+- mix.workers (int, default: the machine's cores, at most 4): threads that plan the sources'
+  parts and render and write shards side by side (`parts`, `merge`); 1 does one thing at a time.
+  Never changes the output;
+- mix.part_compression: accepted for recipes of earlier versions and ignored (parts keep no
+  text since the shards are rendered straight from the source rows; see `parts`);
 - shards.rows_per_shard or shards.bytes_per_shard (uncompressed text bytes): shard size;
 - shards.compression (default zstd), shards.compression_level, shards.row_group_rows;
 - shards.jsonl (bool): also write each shard as `part-NNNNN.jsonl`.
@@ -34,7 +33,6 @@ from bagel_data.recipe import Recipe, RecipeError
 from bagel_data.threads import cores
 
 STRATIFY_MODES = ("balanced", "proportional")
-PART_COMPRESSIONS = ("none", "lz4", "zstd")
 PRODUCTS = ("sft", "dpo")
 
 
@@ -57,7 +55,6 @@ class MixConfig:
     shared_id_space: bool = True
     dpo_system: bool = False
     workers: int = 1
-    part_compression: str = "none"
 
     def k(self, product: str) -> int:
         return self.formats_per_row if product == "sft" else self.dpo_formats_per_row
@@ -113,9 +110,6 @@ def mix_config(recipe: Recipe) -> MixConfig:
     if (rows is None) == (size is None):
         raise RecipeError("recipe shards: set exactly one of rows_per_shard and bytes_per_shard")
     level = shards.get("compression_level")
-    part_compression = str(mix.get("part_compression", "none"))
-    if part_compression not in PART_COMPRESSIONS:
-        raise RecipeError(f"recipe mix.part_compression must be one of {PART_COMPRESSIONS}, got {part_compression!r}")
     exempt = frozenset(str(s) for s in mix.get("exempt_from_dedup") or ())
     return MixConfig(
         seed=recipe.seed,
@@ -135,7 +129,6 @@ def mix_config(recipe: Recipe) -> MixConfig:
         shared_id_space=_flag(mix.get("shared_id_space", True), "mix.shared_id_space"),
         dpo_system=_flag(mix.get("dpo_system", False), "mix.dpo_system"),
         workers=_positive(mix.get("workers", default_workers()), "mix.workers"),
-        part_compression=part_compression,
     )
 
 

@@ -34,45 +34,30 @@ from bagel_data.mix.checks import ContentChecks
 from bagel_data.mix.config import MixConfig
 from bagel_data.mix.manifest import MANIFEST_NAME, OutputStats
 from bagel_data.mix.parts import FORMAT_VERSION, PartReader, render_settings
-from bagel_data.mix.shards import WRITER_THREADS, ShardInfo, ShardWriter
-from bagel_data.mix.spill import KEY, POS, bucket_count
+from bagel_data.mix.render import BucketRenderer
+from bagel_data.mix.shards import ShardInfo, ShardWriter
+from bagel_data.mix.spill import bucket_count
 from bagel_data.storage import code_digest, write_json
 
 STATS_DIR = "shards"
 SHARD_MODULES = ("mix/shards.py", "mix/merge.py", "mix/checks.py", "mix/manifest.py")  # writing and measuring a shard
 
 
-def bucket_pieces(readers: list[PartReader], b: int, count: int) -> tuple[list[pa.Table], list[np.ndarray]]:
-    """Bucket b of every part that has rows in it (each in key order), and their text lengths."""
-    pieces, lengths = [], []
-    for reader in readers:
-        piece = reader.bucket(b, count)
-        if piece is not None and piece.num_rows:
-            pieces.append(piece)
-            lengths.append(reader.bucket_lengths(b, count))
-    return pieces, lengths
-
-
-def ordered(pieces: list[pa.Table], lengths: list[np.ndarray], target: pa.Schema) -> tuple[pa.Table, np.ndarray | None]:
-    """The pieces of a bucket in (key, position) order, without the key columns, and the rows'
-    text lengths (LENGTH_FIELDS, as the parts measured them; None for an empty bucket)."""
-    if not pieces:
+def rendered(renderer: BucketRenderer, b: int, count: int, target: pa.Schema, fields: tuple[str, ...]) -> tuple[pa.Table, np.ndarray | None]:
+    """Bucket b's output rows in (key, position) order, in the target schema, and their text
+    lengths in characters (`fields`, one column each; None for an empty bucket)."""
+    rows = renderer.render(b, count)
+    if rows is None:
         return schemas.empty(target), None
-    rows = pa.concat_tables(pieces)  # taken chunked: combining the chunks first copies every text once more
-    order = np.lexsort((rows.column(POS).to_numpy(), rows.column(KEY).to_numpy()))
-    return rows.take(order).drop_columns([KEY, POS]), np.concatenate(lengths)[order]
+    lengths = rows.select(pl.col(f).str.len_chars().fill_null(0).cast(pl.Int64) for f in fields).to_numpy()
+    return schemas.conform(rows, target, f"bucket {b}"), lengths
 
 
-def sorted_bucket(readers: list[PartReader], b: int, count: int, target: pa.Schema) -> tuple[pa.Table, np.ndarray | None]:
-    """Bucket b of every part, in (key, position) order (`ordered`)."""
-    return ordered(*bucket_pieces(readers, b, count), target)
-
-
-def merge_streamed(readers: list[PartReader], records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks, config: MixConfig) -> None:
+def merge_streamed(renderer: BucketRenderer, records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks, config: MixConfig) -> None:
     """Every bucket of `render_chunk_rows`, in order, into the streaming writer (bytes_per_shard)."""
     buckets = bucket_count(records, config.render_chunk_rows)
     for b in range(buckets):
-        rows, lengths = sorted_bucket(readers, b, buckets, writer.target)
+        rows, lengths = rendered(renderer, b, buckets, writer.target, stats.fields)
         if rows.num_rows:
             stats.add_measured(stats.measure(rows, lengths))
             content.add(rows)
@@ -80,7 +65,7 @@ def merge_streamed(readers: list[PartReader], records: int, writer: ShardWriter,
 
 
 def merge_by_key_range(
-    readers: list[PartReader], records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks,
+    readers: list[PartReader], renderer: BucketRenderer, records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks,
     config: MixConfig, product: str, live: Path, cache: Path,
 ) -> list[str]:
     """Shard i = key-range bucket i (rows_per_shard); unchanged shards of `live` are linked.
@@ -104,9 +89,9 @@ def merge_by_key_range(
         content.add_measured(keys, measured["content"])
         writer.adopt(b, shard)
 
-    def build(pieces: list[pa.Table], lengths: list[np.ndarray], b: int, digest: str):
-        """One shard from its bucket's pieces, in a writer thread: order, measure, keep, write."""
-        rows, lens = ordered(pieces, lengths, writer.target)
+    def build(b: int, digest: str):
+        """One shard, in a writer thread: render its bucket, measure, keep, write."""
+        rows, lens = rendered(renderer, b, count, writer.target, stats.fields)
         measured = {"stats": stats.measure(rows, lens), "content": content.measure(rows)}
         _keep_measurements(stats_dir, digest, measured)
         return measured, rows.select(["id", "source", "format"]), b, writer.write_now(b, rows, digest)
@@ -118,8 +103,6 @@ def merge_by_key_range(
             old = previous.get(b)
             kept = _kept_measurements(stats_dir, digest, stats.fields) if old is not None and old.get("digest") == digest else None
             if kept is not None and _link(live, writer.folder, old):
-                for reader in readers:
-                    reader.skip(b, count)
                 done: Future = Future()
                 # ParquetFile, not read_table: that one imports pyarrow.dataset and pandas (0.5 s a process)
                 keys = pq.ParquetFile(writer.folder / old["path"]).read(columns=["id", "source", "format"])
@@ -127,9 +110,9 @@ def merge_by_key_range(
                 done.set_result(({"stats": kept["stats"], "content": kept["content"]}, keys, b, shard))
                 inflight.append(done)
             else:
-                # the main thread reads the parts; ordering, measuring and writing run in the writer threads
-                inflight.append(writer.run(build, *bucket_pieces(readers, b, count), b, digest))
-            while len(inflight) > WRITER_THREADS:  # at most this many buckets held besides the one being read
+                # rendering, measuring and writing run in the writer threads
+                inflight.append(writer.run(build, b, digest))
+            while len(inflight) > writer.threads:  # at most this many buckets held at once
                 settle()
         while inflight:
             settle()

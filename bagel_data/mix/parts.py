@@ -1,66 +1,59 @@
-"""Rendered parts: the output rows of one (source, kind) of a product, rendered once, sorted by
-shuffle key and kept in the data home's cache under a fingerprint of everything that shapes them.
+"""Planned parts: the output plan of one (source, kind) of a product, sorted by shuffle key and
+kept in the data home's cache under a fingerprint of everything that shapes it; and the source
+rows the shards are rendered from.
 
-A part is an Arrow IPC file (`<source>.<kind>.<fingerprint>.arrow`, uncompressed unless
-`mix.part_compression` says lz4 or zstd) with its rows in (key, position) order, already in the
-output schema (plus the key and position columns) and in small record batches
-(`PART_BATCH_ROWS`), plus `.keys.npy` (per row: the sorted key, a 128-bit identity of the row's
-content, which lets the shard writer tell an unchanged shard without reading it, and the
-character lengths of the texts the manifest measures) and `.json` (row and batch counts, the
-output `source` labels), written atomically, the JSON last: a part without its JSON does not
-exist. A row's identity hashes its source row's content with its format and turn; what else
-shapes the rendered text (`render_settings`: renderer code, Polars version, formats, seed,
-default-system probability) enters every fingerprint and shard digest. The fingerprint covers
-the source's normalized part file (path, size, mtime), the selected row indices, the source's
-place in the priority order and the render settings, so after one source changes only the parts
-whose rows changed are rendered again; the shard writer merges every part bucket by bucket
-(`PartReader.bucket`), reading each part front to back once (plain reads, so a reader holds one
-batch, not a mapped file; a compressed batch is decompressed once, whatever the bucket count).
+A part is `<source>.<kind>.<fingerprint>.plan.npy`, one uint64 row per output row in
+(key, position) order: the shuffle key, the plan position, the base row (index into the
+source's selected rows), the format, the assistant turn and a 128-bit identity of the row's
+content, plus `.json` (row count, the output `source` labels), written atomically, the JSON
+last: a part without its JSON does not exist. No text is kept: rendering every shard straight
+from the source rows in key order costs less than writing the rendered texts to disk and
+reading them back (a cold 1M-row mix wrote 1.8 GB of parts). A row's identity hashes its source
+row's content with its format and turn; what else shapes the rendered text (`render_settings`:
+renderer code, Polars version, formats, seed, default-system probability) enters every
+fingerprint and shard digest. The fingerprint covers the source's normalized part file (path,
+size, mtime), the selected row indices, the source's place in the priority order and the render
+settings, so after one source changes only its plan is made again, and only the shards whose
+rows changed are rendered (`merge`).
 
-Parts are rendered in parallel processes (`mix.workers`, spawned once per process and kept for
-later builds) when enough rows are missing; each worker holds one source's selected rows and one
-chunk of output rows at a time.
+`PartReader` hands out a part's plan by key-range bucket (`spill.bucket_of`) and its source rows
+(`base`: gathered from the normalized file on first use, in file order), which `render.
+BucketRenderer` turns into the bucket's output rows. The source rows of every part are held
+while a product is built: the selection bounds them (caps), not the upstream size.
 """
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
 import os
+import threading
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-import pyarrow as pa
-import pyarrow.ipc as ipc
 
-from bagel_data import schema as schemas
 from bagel_data.ids import splitmix64
 from bagel_data.mix.config import MixConfig
-from bagel_data.mix.manifest import LENGTH_FIELDS
 from bagel_data.mix.plan import KINDS, base_plan, row_hashes
-from bagel_data.mix.render import COLUMNS, render_chunk
+from bagel_data.mix.render import COLUMNS
 from bagel_data.mix.select import part_path
-from bagel_data.mix.spill import KEY, POS, bucket_of
+from bagel_data.mix.spill import bucket_of
 from bagel_data.storage import Layout, code_digest
 
-FORMAT_VERSION = 4
-PART_BATCH_ROWS = 4096  # rows per record batch of a part: what a reader holds of each part at a time
-PARALLEL_MIN_RECORDS = 200_000  # below this many missing output rows, render in this process
+FORMAT_VERSION = 5
 # the code that shapes a part's rows (ids.py: the coins of formats and default system prompts)
 RENDERER_MODULES = ("ids.py", "formats/templates.py", "formats/expand.py", "mix/render.py", "mix/plan.py", "mix/parts.py")
 _POS_SHIFT = 40  # position = (source code * 3 + kind) << 40 | record index within the part
+PLAN_FIELDS = ("key", "pos", "base", "format", "turn", "hash0", "hash1")  # the columns of a .plan.npy
 
 
 @dataclass(frozen=True)
 class PartJob:
-    """What one part is rendered from (picklable: it crosses to worker processes)."""
+    """What one part is planned from."""
 
     home: str
     product: str
@@ -106,15 +99,9 @@ def part_dir(layout: Layout, product: str) -> Path:
     return layout.cache_dir / "mix" / product
 
 
-def part_schema(product: str) -> pa.Schema:
-    """A part's columns: the product's output schema plus the shuffle key and plan position."""
-    target = schemas.SFT_OUTPUT if product == "sft" else schemas.DPO_OUTPUT
-    return target.append(pa.field(KEY, pa.uint64(), nullable=False)).append(pa.field(POS, pa.uint64(), nullable=False))
-
-
-def _paths(folder: Path, job: PartJob, fingerprint: str) -> tuple[Path, Path, Path]:
+def _paths(folder: Path, job: PartJob, fingerprint: str) -> tuple[Path, Path]:
     stem = f"{job.source}.{job.kind}.{fingerprint}"
-    return folder / f"{stem}.arrow", folder / f"{stem}.keys.npy", folder / f"{stem}.json"
+    return folder / f"{stem}.plan.npy", folder / f"{stem}.json"
 
 
 def gather_rows(layout: Layout, source: str, kind: str, rows: np.ndarray) -> pl.DataFrame:
@@ -124,59 +111,45 @@ def gather_rows(layout: Layout, source: str, kind: str, rows: np.ndarray) -> pl.
     return lf.filter(pl.col("__row").is_in(index.implode())).select(pl.lit(source).alias("origin"), *COLUMNS[kind]).collect(engine="streaming")
 
 
-def render_part(job: PartJob, folder: Path) -> dict:
-    """Render one part into `folder` (unless it is there already); its metadata."""
-    fingerprint = job.fingerprint
-    data, keys_path, meta_path = _paths(folder, job, fingerprint)
-    if meta_path.is_file():
-        return {**json.loads(meta_path.read_text()), "cached": True}
-    layout, config = Layout(Path(job.home)), job.config
-    base = gather_rows(layout, job.source, job.kind, job.rows)
+def plan_rows(job: PartJob, base: pl.DataFrame) -> np.ndarray:
+    """The part's plan (PLAN_FIELDS columns) for its gathered source rows, in (key, position) order."""
+    config = job.config
     identity = content_hashes(base.select(COLUMNS[job.kind]))  # per source row: what its rendered rows are made of
     hashes = row_hashes(base["id"], config.seed, job.product)
     plan = base_plan(job.kind, base, hashes, n_formats=len(config.formats), k=config.k(job.product), origin_code=job.code)
-    first = ((job.code * len(KINDS) + KINDS.index(job.kind)) << _POS_SHIFT)
+    first = (job.code * len(KINDS) + KINDS.index(job.kind)) << _POS_SHIFT
     plan = plan.with_columns(pl.int_range(first, first + plan.height, dtype=pl.UInt64).alias("pos")).sort("key", "pos")
-    tmp = [p.with_name(f".{p.name}.{os.getpid()}.tmp") for p in (data, keys_path, meta_path)]
-    target = part_schema(job.product)
-    batches, writer, content, lengths = [], None, [], []
-    fields = LENGTH_FIELDS[job.product]
-    options = ipc.IpcWriteOptions(compression=None if config.part_compression == "none" else config.part_compression)
+    columns = [plan[name].to_numpy().astype(np.uint64) for name in ("key", "pos", "base", "format", "turn")]
+    return np.column_stack([*columns, row_identities(identity, plan)]).astype(np.uint64) if plan.height else np.zeros((0, len(PLAN_FIELDS)), np.uint64)
+
+
+def plan_part(job: PartJob, folder: Path) -> tuple[dict, pl.DataFrame | None]:
+    """Plan one part into `folder` (unless it is there already): its metadata, and its source
+    rows when they were gathered for it."""
+    fingerprint = job.fingerprint
+    plan_path, meta_path = _paths(folder, job, fingerprint)
+    if meta_path.is_file():
+        return {**json.loads(meta_path.read_text()), "cached": True}, None
+    base = gather_rows(Layout(Path(job.home)), job.source, job.kind, job.rows)
+    plan = plan_rows(job, base)
+    meta = {
+        "fingerprint": fingerprint,
+        "source": job.source,
+        "kind": job.kind,
+        "rows": int(len(plan)),
+        "labels": sorted(base["source"].unique().to_list()) if base.height else [],
+    }
+    tmp = [p.with_name(f".{p.name}.{os.getpid()}.{threading.get_ident()}.tmp") for p in (plan_path, meta_path)]
     try:
-        with pa.OSFile(str(tmp[0]), "wb") as sink:
-            writer = ipc.new_file(sink, target, options=options)
-            for start in range(0, plan.height, config.render_chunk_rows):
-                chunk = plan.slice(start, config.render_chunk_rows)
-                rows = render_chunk(chunk, job.kind, base, config, job.product).sort(KEY, POS)
-                if not np.array_equal(rows[POS].to_numpy(), chunk["pos"].to_numpy()):
-                    raise RuntimeError(f"{job.source} {job.kind}: rendering did not give one row per plan record")
-                content.append(row_identities(identity, chunk))
-                lengths.append(rows.select(pl.col(f).str.len_chars().fill_null(0).cast(pl.UInt64) for f in fields).to_numpy().reshape(-1, len(fields)))
-                table = schemas.conform(rows, target, f"{job.source} {job.kind} part")
-                for batch in table.combine_chunks().to_batches(max_chunksize=PART_BATCH_ROWS):
-                    writer.write_batch(batch)
-                    batches.append(batch.num_rows)
-            writer.close()
-        content_all = np.concatenate(content) if content else np.zeros((0, 2), np.uint64)
-        lengths_all = np.concatenate(lengths) if lengths else np.zeros((0, len(fields)), np.uint64)
-        keys = np.column_stack([plan["key"].to_numpy(), content_all, lengths_all]).astype(np.uint64)
-        with open(tmp[1], "wb") as fh:
-            np.save(fh, keys)
-        meta = {
-            "fingerprint": fingerprint,
-            "source": job.source,
-            "kind": job.kind,
-            "rows": int(plan.height),
-            "batches": batches,
-            "labels": sorted(base["source"].unique().to_list()) if base.height else [],
-        }
-        tmp[2].write_text(json.dumps(meta))
-        for t, final in zip(tmp, (data, keys_path, meta_path)):
+        with open(tmp[0], "wb") as fh:
+            np.save(fh, plan)
+        tmp[1].write_text(json.dumps(meta))
+        for t, final in zip(tmp, (plan_path, meta_path)):
             os.replace(t, final)
     finally:
         for t in tmp:
             t.unlink(missing_ok=True)
-    return {**meta, "cached": False}
+    return {**meta, "cached": False}, base
 
 
 def content_hashes(rows: pl.DataFrame) -> np.ndarray:
@@ -186,92 +159,31 @@ def content_hashes(rows: pl.DataFrame) -> np.ndarray:
     return np.column_stack([rows.hash_rows(seed=0).to_numpy(), rows.hash_rows(seed=1).to_numpy()]).astype(np.uint64)
 
 
-def row_identities(source_rows: np.ndarray, chunk: pl.DataFrame) -> np.ndarray:
+def row_identities(source_rows: np.ndarray, plan: pl.DataFrame) -> np.ndarray:
     """A 128-bit identity per plan record (output row): its source row's content hashes mixed with
     its format and turn. With the render settings (in every digest) that is all a rendered row is
     made of, and hashing the source rows once is cheaper than hashing every rendered text."""
-    if chunk.height == 0:
+    if plan.height == 0:
         return np.zeros((0, 2), dtype=np.uint64)
-    base = chunk["base"].to_numpy()
-    tag = splitmix64((chunk["format"].to_numpy().astype(np.uint64) << np.uint64(32)) | chunk["turn"].to_numpy().astype(np.uint64))
+    base = plan["base"].to_numpy()
+    tag = splitmix64((plan["format"].to_numpy().astype(np.uint64) << np.uint64(32)) | plan["turn"].to_numpy().astype(np.uint64))
     with np.errstate(over="ignore"):
         return np.column_stack([splitmix64(source_rows[base, 0] ^ tag), splitmix64(source_rows[base, 1] + tag)])
 
 
-def _render_in(args: tuple[PartJob, str]) -> dict:
-    job, folder = args
-    return render_part(job, Path(folder))
-
-
-@contextmanager
-def _one_polars_thread():
-    """Worker processes started inside get one Polars thread each (unless the user set
-    POLARS_MAX_THREADS): the processes are the parallelism, and Polars' own pool in each of them
-    only oversubscribes the cores (measured: 15% slower rendering on 2 cores)."""
-    if "POLARS_MAX_THREADS" in os.environ:
-        yield
-        return
-    os.environ["POLARS_MAX_THREADS"] = "1"
-    try:
-        yield
-    finally:
-        os.environ.pop("POLARS_MAX_THREADS", None)
-
-
-_POOL: tuple[int, int, ProcessPoolExecutor] | None = None  # (pid, workers, pool) of this process's render workers
-
-
-def close_render_pool() -> None:
-    """Stop the kept render processes (they are started again when needed)."""
-    global _POOL
-    if _POOL is not None and _POOL[0] == os.getpid():
-        _POOL[2].shutdown(wait=True, cancel_futures=True)
-    _POOL = None
-
-
-def _render_pool(workers: int) -> ProcessPoolExecutor:
-    """The render processes, spawned at the first parallel render and kept for the next (the
-    other product, the next build): starting them costs ~0.4 s. A forked child starts its own."""
-    global _POOL
-    if _POOL is None or _POOL[:2] != (os.getpid(), workers):
-        close_render_pool()
-        _POOL = (os.getpid(), workers, ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")))
-    return _POOL[2]
-
-
-def _ready() -> int:
-    return os.getpid()
-
-
-def start_render_pool(workers: int) -> None:
-    """Start the render processes now (they import while the caller does other work: the
-    selection), when rendering in processes is likely: more than one worker."""
-    if workers > 1:
-        with _one_polars_thread():
-            pool = _render_pool(workers)
-            for _ in range(workers):  # a spawning pool starts a process per task while none is idle
-                pool.submit(_ready)
-
-
-atexit.register(close_render_pool)
-
-
-def render_parts(jobs: Sequence[PartJob], folder: Path, workers: int) -> list[dict]:
-    """Every part (rendered or found in `folder`), in job order; missing ones in `workers`
-    processes when they hold at least PARALLEL_MIN_RECORDS rows together."""
+def plan_parts(jobs: Sequence[PartJob], folder: Path, workers: int) -> list[PartReader]:
+    """A reader of every part (planned now or found in `folder`), in job order; missing ones are
+    planned in `workers` threads (Polars and NumPy work outside the GIL), biggest first."""
     folder.mkdir(parents=True, exist_ok=True)
-    missing = [j for j in jobs if not _paths(folder, j, j.fingerprint)[2].is_file()]
-    results: dict[int, dict] = {}
-    if workers > 1 and len(missing) > 1 and sum(j.records for j in missing) >= PARALLEL_MIN_RECORDS:
-        order = sorted(missing, key=lambda j: -j.records)  # biggest first: the pool stays busy
-        try:
-            with _one_polars_thread():  # the processes are spawned at the first submit
-                for job, meta in zip(order, _render_pool(workers).map(_render_in, [(j, str(folder)) for j in order])):
-                    results[id(job)] = meta
-        except BaseException:
-            close_render_pool()  # a failed or killed worker leaves a broken pool: start afresh next time
-            raise
-    return [results.get(id(j)) or render_part(j, folder) for j in jobs]
+
+    def one(job: PartJob) -> PartReader:
+        meta, base = plan_part(job, folder)
+        return PartReader(folder, meta, job, base)
+
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].records)
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="mix-plan") as pool:
+        readers = dict(zip(order, pool.map(one, [jobs[i] for i in order])))
+    return [readers[i] for i in range(len(jobs))]
 
 
 def prune(folder: Path, keep: set[str]) -> list[Path]:
@@ -288,24 +200,16 @@ def prune(folder: Path, keep: set[str]) -> list[Path]:
 
 
 class PartReader:
-    """Rows of one part by key-range bucket (`spill.bucket_of`), asked for in increasing bucket
-    order: the part is read front to back once, holding at most one record batch. A bucket
-    can also be skipped (`skip`), or only described (`bucket_digest_input`: its keys and row
-    hashes, without reading rows)."""
+    """One part's plan by key-range bucket (`spill.bucket_of`), and its source rows."""
 
-    def __init__(self, folder: Path, meta: dict):
-        stem = folder / f"{meta['source']}.{meta['kind']}.{meta['fingerprint']}"
-        self.meta = meta
-        index = np.load(f"{stem}.keys.npy", mmap_mode="r")
-        self.keys = index[:, 0]
-        self.hashes = index[:, 1:3]
-        self.lengths = index[:, 3:]  # LENGTH_FIELDS of the product, in characters
-        self.offsets = np.concatenate([[0], np.cumsum(meta["batches"], dtype=np.int64)])
-        self._file = pa.OSFile(f"{stem}.arrow")
-        self._reader = ipc.open_file(self._file) if meta["rows"] else None
+    def __init__(self, folder: Path, meta: dict, job: PartJob, base: pl.DataFrame | None = None):
+        self.meta, self.job = meta, job
+        self.plan = np.load(folder / f"{meta['source']}.{meta['kind']}.{meta['fingerprint']}.plan.npy", mmap_mode="r")
+        self.keys = self.plan[:, 0]
+        self.hashes = self.plan[:, 5:7]
+        self._base = base
+        self._lock = threading.Lock()
         self._bounds: tuple[int, np.ndarray] | None = None  # (bucket count, first row of every bucket)
-        self._next = 0  # first row not handed out yet
-        self._batch: tuple[int, pa.RecordBatch] | None = None  # the batch read last
 
     def _range(self, b: int, count: int) -> tuple[int, int]:
         if self._bounds is None or self._bounds[0] != count:
@@ -319,35 +223,18 @@ class PartReader:
         lo, hi = self._range(b, count)
         return np.ascontiguousarray(self.keys[lo:hi]).tobytes() + np.ascontiguousarray(self.hashes[lo:hi]).tobytes()
 
-    def bucket_lengths(self, b: int, count: int) -> np.ndarray:
-        """The text lengths of this part's rows in bucket b (rows in `bucket`'s order)."""
+    def bucket_plan(self, b: int, count: int) -> np.ndarray:
+        """The plan rows (PLAN_FIELDS) of bucket b of `count`, in (key, position) order."""
         lo, hi = self._range(b, count)
-        return np.asarray(self.lengths[lo:hi], dtype=np.int64)
+        return np.asarray(self.plan[lo:hi])
 
-    def skip(self, b: int, count: int) -> None:
-        """Hand out nothing of bucket b (its shard is reused); later buckets read on from there."""
-        self._next = max(self._next, self._range(b, count)[1])
-
-    def bucket(self, b: int, count: int) -> pa.Table | None:
-        """This part's rows of bucket b of `count` (in key order), or None. Buckets must be asked
-        for in increasing order, with the same count."""
-        if self._reader is None:
-            return None
-        lo, hi = self._range(b, count)
-        if lo < self._next:
-            raise ValueError(f"part {self.meta['source']}.{self.meta['kind']}: bucket {b} asked for after a later one")
-        pieces = []
-        at = lo
-        while at < hi:
-            i = int(np.searchsorted(self.offsets, at, "right")) - 1
-            if self._batch is None or self._batch[0] != i:
-                self._batch = (i, self._reader.get_batch(i))
-            end = min(hi, int(self.offsets[i + 1]))
-            pieces.append(self._batch[1].slice(at - int(self.offsets[i]), end - at))
-            at = end
-        self._next = max(self._next, hi)
-        return pa.Table.from_batches(pieces) if pieces else None
+    def base(self) -> pl.DataFrame:
+        """The part's source rows (gathered from the normalized file on first use)."""
+        with self._lock:
+            if self._base is None:
+                job = self.job
+                self._base = gather_rows(Layout(Path(job.home)), job.source, job.kind, job.rows)
+            return self._base
 
     def close(self) -> None:
-        self._batch = None
-        self._file.close()
+        self._base = None

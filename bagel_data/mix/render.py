@@ -1,22 +1,24 @@
-"""Gather one source's selected normalized rows (an Arrow-backed Polars frame) and render
-chunks of its plan into output rows with the prompt formats of `bagel_data.formats`.
+"""Render plan records into output rows with the prompt formats of `bagel_data.formats`:
+`render_chunk` for records of one kind over one frame of source rows, `BucketRenderer` for a
+key-range bucket of every part at once (the unit a shard is written from).
 
-One source's base rows and one chunk of output rows (each a base row in one format, at one
-assistant turn, history included) are in memory at a time. Output ids: the base row id, and
+An output row is a source row in one format, at one assistant turn, history included. Output ids: the base row id, and
 for the 2nd, 3rd, ... assistant turn of a multi-turn conversation `<id>#<turn>` (turn counted
 from 0), so (id, format) is unique per training row and `base_id` recovers the row id.
 """
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
 import polars as pl
 
 from bagel_data.formats.expand import expand_instructions, expand_preferences, expand_texts
 from bagel_data.mix.config import MixConfig
 from bagel_data.mix.plan import TEXT_FORMAT
-from bagel_data.mix.select import Selection, part_path
 from bagel_data.mix.spill import KEY, POS
-from bagel_data.storage import Layout
 
 TURN_SEPARATOR = "#"
 COLUMNS = {
@@ -35,15 +37,6 @@ def base_id(column: pl.Expr) -> pl.Expr:
     return column.str.split(TURN_SEPARATOR).list.first()
 
 
-def gather(layout: Layout, selection: Selection, source: str, kind: str, config: MixConfig) -> pl.DataFrame:
-    """The selected rows of one source and kind, in file order, plus `origin` (the recipe source)."""
-    rows = selection.rows.filter((pl.col("origin") == source) & (pl.col("part") == kind))["row"]
-    if rows.is_empty():
-        return pl.DataFrame()
-    lf = pl.scan_parquet(part_path(layout, source, kind)).with_row_index("__row")
-    return lf.filter(pl.col("__row").is_in(rows.implode())).select(pl.lit(source).alias("origin"), *COLUMNS[kind]).collect(engine="streaming")
-
-
 def render_chunk(chunk: pl.DataFrame, kind: str, base: pl.DataFrame, config: MixConfig, product: str) -> pl.DataFrame:
     """Output rows for plan records (base, format, turn, key, pos) of one kind, with KEY and POS."""
     names = pl.Series(list(config.formats) + [TEXT_FORMAT])
@@ -59,3 +52,61 @@ def render_chunk(chunk: pl.DataFrame, kind: str, base: pl.DataFrame, config: Mix
     else:
         out = expand_preferences(rows, config.formats, format_column="__format", carry=[KEY, POS], own_system=config.dpo_system, **common)
     return out.select(*OUTPUT_COLUMNS[product], KEY, POS)
+
+
+class BucketRenderer:
+    """The output rows of key-range buckets, rendered straight from the parts' source rows.
+
+    `parts` are `parts.PartReader`s (their plans by bucket, their source rows). The source rows
+    of each kind are joined once into one frame (string views: no text is copied), so a bucket's
+    plan records of every source render in one pass per kind; the rows come out in (key,
+    position) order, the order the shards keep. Safe to call from several threads at once."""
+
+    def __init__(self, parts: list, config: MixConfig, product: str, workers: int = 1):
+        self.parts, self.config, self.product, self.workers = parts, config, product, max(1, workers)
+        self._kinds: dict[str, tuple[pl.DataFrame, list[tuple[object, int]]]] | None = None
+        self._lock = threading.Lock()
+
+    def _joined(self) -> dict[str, tuple[pl.DataFrame, list[tuple[object, int]]]]:
+        """Per kind: every part's source rows in one frame, and each part's offset in it."""
+        with self._lock:
+            if self._kinds is None:
+                with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="mix-gather") as pool:
+                    bases = list(pool.map(lambda part: part.base(), self.parts))
+                members: dict[str, list] = {}
+                for part, base in zip(self.parts, bases):
+                    members.setdefault(part.meta["kind"], []).append((part, base))
+                self._kinds = {}
+                for kind, items in members.items():
+                    offsets = np.cumsum([0] + [base.height for _, base in items[:-1]])
+                    joined = pl.concat([base for _, base in items], how="vertical", rechunk=True)
+                    self._kinds[kind] = (joined, [(part, int(offset)) for (part, _), offset in zip(items, offsets)])
+            return self._kinds
+
+    def render(self, b: int, count: int) -> pl.DataFrame | None:
+        """Bucket b of `count`: its output rows (the product's columns, KEY and POS) in (key,
+        position) order, or None when no part has rows in it."""
+        frames, expected = [], []
+        for kind, (joined, members) in self._joined().items():
+            plans = [(part.bucket_plan(b, count), offset) for part, offset in members]
+            plans = [(plan, offset) for plan, offset in plans if len(plan)]
+            if not plans:
+                continue
+            plan = np.concatenate([plan for plan, _ in plans])
+            base = np.concatenate([plan[:, 2] + np.uint64(offset) for plan, offset in plans])
+            chunk = pl.DataFrame({
+                "base": pl.Series(base, dtype=pl.UInt32),
+                "format": pl.Series(plan[:, 3], dtype=pl.UInt8),
+                "turn": pl.Series(plan[:, 4], dtype=pl.UInt32),
+                "key": pl.Series(plan[:, 0], dtype=pl.UInt64),
+                "pos": pl.Series(plan[:, 1], dtype=pl.UInt64),
+            })
+            frames.append(render_chunk(chunk, kind, joined, self.config, self.product))
+            expected.append(plan[:, :2])
+        if not frames:
+            return None
+        rows = (pl.concat(frames) if len(frames) > 1 else frames[0]).sort(KEY, POS)
+        plan = np.concatenate(expected)
+        if not np.array_equal(rows[POS].to_numpy(), plan[np.lexsort((plan[:, 1], plan[:, 0])), 1]):
+            raise RuntimeError(f"{self.product} bucket {b}: rendering did not give one row per plan record")
+        return rows

@@ -7,9 +7,9 @@ row, message contents included), the last shard holding the rest.
 
 Bytes are deterministic: the same rows arrive in the same chunks (the chunk size is a recipe
 setting), are cast to the canonical schema and written by pyarrow with fixed settings (no
-timestamps in Parquet metadata). Full shards are written by `WRITER_THREADS` background
-threads (pyarrow encodes and compresses outside the GIL) while the next rows are merged; at
-most `WRITER_THREADS + 1` shards are held in memory.
+timestamps in Parquet metadata). Full shards are written by `mix.workers` background threads
+(pyarrow encodes and compresses outside the GIL) while the next rows are rendered; at most
+`mix.workers + 1` shards are held in memory.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from bagel_data.mix.config import MixConfig
 
 SHARD_NAME = "part-{:05d}.parquet"
 JSONL_NAME = "part-{:05d}.jsonl"
-WRITER_THREADS = 2
 
 
 def sha256_file(path: Path) -> str:
@@ -87,7 +86,8 @@ class ShardWriter:
         self._buffer: list[pa.Table] = []
         self._bytes = 0
         self._count = 0
-        self._pool = ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="shard-writer")
+        self.threads = max(1, config.workers)
+        self._pool = ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="shard-writer")
         self._pending: deque[Future] = deque()
 
     def add(self, table: pa.Table) -> None:
@@ -151,7 +151,7 @@ class ShardWriter:
         self._submit(table, index, text)
 
     def _submit(self, table: pa.Table, index: int, text: int, digest: str | None = None) -> None:
-        while sum(not f.done() for f in self._pending) >= WRITER_THREADS:  # bound what is held: wait for the oldest write
+        while sum(not f.done() for f in self._pending) >= self.threads:  # bound what is held: wait for the oldest write
             self.shards.append(self._pending.popleft().result())
         self._pending.append(self._pool.submit(self._write, table, index, text, digest))
 

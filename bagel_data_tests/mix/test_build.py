@@ -112,42 +112,45 @@ def test_a_render_setting_change_rewrites_the_shards_it_changes(home, tmp_path, 
 
 
 def test_length_statistics_count_characters_of_non_ascii_text(home):
-    """The parts measure the texts' lengths as they render them (Polars, in characters); the
-    manifest's statistics equal the characters of the written shards, multi-byte text included."""
+    """The shards' texts are measured as they are rendered (Polars, in characters); the
+    manifest's statistics equal the characters of the written shards, multi-byte text included,
+    whether the shards were written or linked from the live output."""
     convs = [conversation(f"Frage {i}: was heißt «{'é' * i}»?", f"答案 {i} — ✓ {'ü' * (i % 7)}") for i in range(60)]
     write_source(home, "alpha", instructions=instructions("alpha", convs, category=[f"c{i % 3}" for i in range(60)]))
-    for compression in ("none", "lz4"):
-        report = build_product(make_recipe({"alpha": {"priority": 1}}, shards={"rows_per_shard": 25}, mix={"part_compression": compression}), home, "sft")
+    for _ in ("written", "linked"):
+        report = build_product(make_recipe({"alpha": {"priority": 1}}, shards={"rows_per_shard": 25}), home, "sft")
         out = pl.read_parquet(report.folder / "part-*.parquet")
         for field in ("prompt", "completion"):
             chars = out[field].str.len_chars()
             measured = report.manifest["lengths_chars"][field]
             assert (measured["total"], measured["max"], measured["min"]) == (chars.sum(), chars.max(), chars.min())
             assert chars.sum() < out[field].str.len_bytes().sum()  # multi-byte text: characters, not bytes
-        shutil.rmtree(Layout(home).cache_dir / "mix")
 
 
-def test_parts_are_kept_uncompressed_unless_the_recipe_says_otherwise(home, tmp_path):
-    """`mix.part_compression`: none (default, the merge maps the parts without decoding), lz4 or
-    zstd; the shards are the same bytes whichever is used."""
-    import pyarrow as pa
+def test_parts_keep_plans_not_text_and_an_old_part_compression_setting_changes_nothing(home, tmp_path):
+    """A part is a plan (keys, positions, source rows, formats, turns, row identities), no text:
+    the shards are rendered from the source rows. `mix.part_compression`, from earlier versions,
+    is still accepted (and only its old values) and the shards are the same bytes with or without it."""
+    import numpy as np
     from bagel_data.mix import parts
     from bagel_data.recipe import RecipeError
 
-    sizes, outputs = {}, {}
-    for compression in ("none", "lz4", "zstd"):
+    outputs = {}
+    for compression in ("none", "lz4"):
         folder = tmp_path / compression
         _write_mix(folder)
         mix = {} if compression == "none" else {"part_compression": compression}
         report = build_product(_recipe(mix=mix, shards={"rows_per_shard": 40}), folder, "sft")
         outputs[compression] = {n: h for n, h in _digests(report.folder).items() if n.startswith("part-")}
-        arrows = list(parts.part_dir(Layout(folder), "sft").glob("*.arrow"))
-        sizes[compression] = sum(p.stat().st_size for p in arrows)
-        with pa.memory_map(str(max(arrows, key=lambda p: p.stat().st_size))) as source:
-            batch = pa.ipc.open_file(source).get_batch(0)
-        assert batch.num_rows > 0
-    assert outputs["none"] == outputs["lz4"] == outputs["zstd"]
-    assert sizes["lz4"] < sizes["none"] and sizes["zstd"] < sizes["none"]
+        cache = parts.part_dir(Layout(folder), "sft")
+        assert not list(cache.glob("*.arrow")), "no rendered text is kept"
+        plans = {p.name.split(".")[0] + "." + p.name.split(".")[1]: np.load(p) for p in cache.glob("*.plan.npy")}
+        assert set(plans) == {"alpha.instructions", "beta.instructions", "beta.texts"}
+        assert sum(len(p) for p in plans.values()) == report.manifest["rows"]
+        for plan in plans.values():
+            assert plan.dtype == np.uint64 and plan.shape[1] == len(parts.PLAN_FIELDS)
+            assert np.all(np.diff(plan[:, 0].astype(np.float64)) >= 0), "in key order"
+    assert outputs["none"] == outputs["lz4"] and outputs["none"]
     with pytest.raises(RecipeError, match="part_compression"):
         build_product(_recipe(mix={"part_compression": "gzip"}), tmp_path / "none", "sft")
 
@@ -311,36 +314,48 @@ def test_row_order_does_not_depend_on_chunk_or_bucket_size(home):
     assert small_rows.equals(large_rows)
 
 
-def test_parts_read_in_small_batches_merge_to_the_same_rows(home, monkeypatch):
-    """A part's record batches cross bucket edges: each bucket takes its rows from one or more
-    batches, and each batch is read once; the rows and their order stay the same."""
+def test_bucket_plans_cover_every_part_row_once_in_key_order(home):
+    """Whatever the bucket count, a part's buckets hand out each plan row exactly once, the
+    buckets' key ranges ascending: concatenated, they are the part's whole plan."""
+    import numpy as np
     from bagel_data.mix import parts
 
     _write_mix(home)
-    whole = pl.read_parquet(build_product(_recipe(), home, "sft").folder / "part-*.parquet")
-    monkeypatch.setattr(parts, "PART_BATCH_ROWS", 3)
-    monkeypatch.setattr(parts, "FORMAT_VERSION", parts.FORMAT_VERSION + 1000)  # a new fingerprint: render again
-    report = build_product(_recipe(mix={"render_chunk_rows": 5}), home, "sft")
-    metas = [json.loads(p.read_text()) for p in parts.part_dir(Layout(home), "sft").glob("*.json")]
-    assert any(len(m["batches"]) > 10 and max(m["batches"]) <= 3 for m in metas)
-    assert pl.read_parquet(report.folder / "part-*.parquet").equals(whole)
+    build_product(_recipe(), home, "sft")
+    readers = _readers(home)
+    assert readers
+    for reader in readers:
+        for count in (1, 3, 7, 50):
+            pieces = [reader.bucket_plan(b, count) for b in range(count)]
+            assert np.array_equal(np.concatenate(pieces), np.asarray(reader.plan))
+            assert reader.bucket_digest_input(0, count) == np.ascontiguousarray(pieces[0][:, 0]).tobytes() + np.ascontiguousarray(pieces[0][:, 5:7]).tobytes()
+    assert all(len(r.plan) for r in readers) and parts.PLAN_FIELDS[0] == "key"
+
+
+def _readers(home, product="sft"):
+    """Readers of the parts in the cache (the job only matters for reading source rows)."""
+    from bagel_data.mix import parts
+
+    folder = parts.part_dir(Layout(home), product)
+    metas = [json.loads(p.read_text()) for p in folder.glob("*.json")]
+    return [parts.PartReader(folder, meta, job=None) for meta in metas]
 
 
 def test_parts_are_keyed_by_the_code_that_rendered_them(home, monkeypatch):
-    """A new version of the renderer (coins included) is not served parts the old one made."""
+    """A new version of the renderer (coins included) is not served parts the old one planned."""
     from bagel_data.mix import parts
 
     assert "ids.py" in parts.RENDERER_MODULES, "the coins of formats and default systems shape the rows"
     _write_mix(home)
     seen = []
-    real = parts.render_part
+    real = parts.plan_part
 
-    def render_part(job, folder):
-        meta = real(job, folder)
+    def plan_part(job, folder):
+        meta, base = real(job, folder)
         seen.append(meta["cached"])
-        return meta
+        return meta, base
 
-    monkeypatch.setattr(parts, "render_part", render_part)
+    monkeypatch.setattr(parts, "plan_part", plan_part)
     build_product(_recipe(), home, "sft")
     build_product(_recipe(), home, "sft")
     monkeypatch.setattr(parts, "code_digest", lambda modules: "another version of the renderer")
@@ -349,20 +364,20 @@ def test_parts_are_keyed_by_the_code_that_rendered_them(home, monkeypatch):
     assert n and seen[:n] == [False] * n and seen[n : 2 * n] == [True] * n and seen[2 * n :] == [False] * n
 
 
-def test_part_reader_refuses_buckets_out_of_order(home):
+def test_source_rows_are_read_only_when_a_shard_is_rendered(home, monkeypatch):
+    """A rebuild that links every shard reads no source rows; a cold build gathers each part's
+    rows once, for planning and rendering both."""
     from bagel_data.mix import parts
 
     _write_mix(home)
-    build_product(_recipe(), home, "sft")
-    folder = parts.part_dir(Layout(home), "sft")
-    meta = max((json.loads(p.read_text()) for p in folder.glob("*.json")), key=lambda m: m["rows"])
-    reader = parts.PartReader(folder, meta)
-    try:
-        reader.bucket(3, 4)  # the last bucket: every row before it counts as handed out
-        with pytest.raises(ValueError, match="asked for after a later one"):
-            reader.bucket(0, 4)
-    finally:
-        reader.close()
+    calls = []
+    real = parts.gather_rows
+    monkeypatch.setattr(parts, "gather_rows", lambda *a: calls.append(a[1:3]) or real(*a))
+    build_product(_recipe(shards={"rows_per_shard": 40}), home, "sft")
+    assert sorted(calls) == [("alpha", "instructions"), ("beta", "instructions"), ("beta", "texts")]
+    calls.clear()
+    build_product(_recipe(shards={"rows_per_shard": 40}), home, "sft")
+    assert calls == []
 
 
 def test_exempt_source_with_its_own_row_labels_is_still_exempt(home):
@@ -398,47 +413,51 @@ def test_fidelity_report_in_manifest_and_catalog(home):
 
 def _parts(home, product="sft"):
     folder = Layout(home).cache_dir / "mix" / product
-    return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.arrow")}
+    return {p.name: p.stat().st_mtime_ns for p in folder.glob("*.plan.npy")}
 
 
-def test_a_changed_source_renders_only_its_own_parts_and_the_output_equals_a_cold_build(home):
+def test_a_changed_source_plans_only_its_own_parts_and_the_output_equals_a_cold_build(home):
     _write_mix(home)
     build_product(_recipe(), home, "sft")
     before = _parts(home)
     assert {name.split(".")[0] for name in before} == {"alpha", "beta"}
-    # beta changes: its parts are rendered again, alpha's (whose selected rows are the same) are reused
+    # beta changes: its parts are planned again, alpha's (whose selected rows are the same) are reused
     convs = [conversation(f"new question {i}", f"new answer {i}") for i in range(40)]
     write_source(home, "beta", instructions=instructions("beta", convs, label="beta_sub"), texts=texts("beta", [f"text body {i}" for i in range(7)]))
     warm = build_product(_recipe(), home, "sft")
     after = _parts(home)
     alpha = {n: t for n, t in before.items() if n.startswith("alpha.")}
     assert alpha and all(after.get(n) == t for n, t in alpha.items())
-    assert {n for n in after if n.startswith("beta.instructions.")}.isdisjoint(before)  # re-rendered, old ones pruned
+    assert {n for n in after if n.startswith("beta.instructions.")}.isdisjoint(before)  # planned again, old ones pruned
     assert len(after) == len(before)
     warm_digests = _digests(warm.folder)
     shutil.rmtree(Layout(home).cache_dir / "mix")
     assert _digests(build_product(_recipe(), home, "sft").folder) == warm_digests
 
 
-def test_parts_rendered_in_worker_processes_give_the_same_bytes(home, monkeypatch):
-    from bagel_data.mix import parts
+def test_one_worker_or_several_give_the_same_bytes(home, monkeypatch):
+    """`mix.workers` threads plan parts and render and write shards side by side; the shards are
+    the same bytes with one."""
+    from bagel_data.mix import render
 
     _write_mix(home)
-    one = _digests(build_product(_recipe(mix={"workers": 1}), home, "sft").folder)
+    one = _digests(build_product(_recipe(mix={"workers": 1}, shards={"rows_per_shard": 30}), home, "sft").folder)
     shutil.rmtree(Layout(home).cache_dir / "mix")
-    monkeypatch.setattr(parts, "PARALLEL_MIN_RECORDS", 0)
-    parts.close_render_pool()  # a pool kept by an earlier test
-    spawned = []
-    real = parts.ProcessPoolExecutor
-    monkeypatch.setattr(parts, "ProcessPoolExecutor", lambda *a, **kw: spawned.append(kw) or real(*a, **kw))
-    two = _digests(build_product(_recipe(mix={"workers": 2}), home, "sft").folder)
-    assert spawned and spawned[0]["max_workers"] == 2
-    shutil.rmtree(Layout(home).cache_dir / "mix")
-    assert _digests(build_product(_recipe(mix={"workers": 2}), home, "sft").folder) == two
-    assert len(spawned) == 1, "the render processes are kept for the next build"
-    parts.close_render_pool()
+    shutil.rmtree(Layout(home).output("sft").resolve())
+    threads = set()
+    real = render.BucketRenderer.render
+
+    def rendering(self, b, count):
+        import threading
+
+        threads.add(threading.current_thread().name)
+        return real(self, b, count)
+
+    monkeypatch.setattr(render.BucketRenderer, "render", rendering)
+    three = _digests(build_product(_recipe(mix={"workers": 3}, shards={"rows_per_shard": 30}), home, "sft").folder)
+    assert len(threads) > 1 and all(t.startswith("shard-writer") for t in threads)
     shards = lambda d: {n: h for n, h in d.items() if n.startswith("part-")}  # noqa: E731 (the manifest holds the recipe)
-    assert shards(one) == shards(two) and len(shards(one)) >= 1
+    assert shards(one) == shards(three) and len(shards(one)) >= 3
 
 
 def test_blank_means_empty_or_unicode_whitespace_only():
