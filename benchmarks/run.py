@@ -381,7 +381,7 @@ def table(r: dict) -> str:
         f"machine: {r['machine']}",
         f"read and decontamination fan out to {rd.get('workers', 1)} worker process(es), one source or unit at a time"
         + (f" with {r['worker_threads']} thread(s) each" if r.get("worker_threads") else "")
-        + f", as the multiprocess executor runs their steps; the mix renders parts in up to {r.get('mix_workers', 'the default')} processes",
+        + f", as the multiprocess executor runs their steps; the mix renders and writes shards in {r.get('mix_workers', 'the default')} threads",
         "",
         "| stage | rows | wall s | rows/s | CPU s (process) | rows per CPU s | peak RSS GiB |",
         "|---|---|---|---|---|---|---|",

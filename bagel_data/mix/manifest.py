@@ -46,7 +46,7 @@ class OutputStats:
 
     def measure(self, table: pa.Table, lengths: np.ndarray | None = None) -> dict:
         """What `add` keeps of a table: rows per (source, format) and the text lengths (given as
-        `lengths`, one column per field in characters, when the rendered parts measured them)."""
+        `lengths`, one column per field in characters, when the renderer measured them)."""
         counts = table.select(["source", "format"]).group_by(["source", "format"]).aggregate([([], "count_all")])
         if lengths is None:
             measured = {name: pc.utf8_length(table.column(name)).to_numpy().astype(np.int64) for name in self.fields}

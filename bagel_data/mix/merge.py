@@ -1,4 +1,5 @@
-"""Merge the rendered parts into shards, reusing the shards of the live output that did not change.
+"""Render the planned parts into shards bucket by bucket, reusing the shards of the live output
+that did not change.
 
 With `shards.rows_per_shard`, shard i is key-range bucket i of S = ceil(rows / rows_per_shard)
 (`spill.bucket_of`): about rows_per_shard rows each, in the global (key, position) order. Its
@@ -6,12 +7,13 @@ With `shards.rows_per_shard`, shard i is key-range bucket i of S = ceil(rows / r
 part's rows in that range (`PartReader.bucket_digest_input`, no row is read), plus the settings
 that shape the file. When the live output has shard i with the same digest (its manifest entry)
 and its statistics are in the cache (`cache/mix/<product>/shards/<digest>.json|.npz`, written
-when it was built), the file is hard-linked into the new version instead of being read, sorted
-and written again; the content checks still read its id, source and format columns. So after
-one source changes, only the shards holding its changed rows are written.
+when it was built), the file is hard-linked into the new version instead of being rendered and
+written again; the content checks still read its id, source and format columns. So after one
+source changes, only the shards holding its changed rows are rendered and written, in
+`mix.workers` writer threads (`render.BucketRenderer`: the bucket's rows of every part at once).
 
-With `shards.bytes_per_shard` the shards are cut from the merged stream (`ShardWriter.add`);
-nothing is reused.
+With `shards.bytes_per_shard` the shards are cut from the stream of rendered buckets
+(`render_chunk_rows` rows each, `ShardWriter.add`); nothing is reused.
 """
 
 from __future__ import annotations

@@ -39,9 +39,14 @@ def base_id(column: pl.Expr) -> pl.Expr:
 
 def render_chunk(chunk: pl.DataFrame, kind: str, base: pl.DataFrame, config: MixConfig, product: str) -> pl.DataFrame:
     """Output rows for plan records (base, format, turn, key, pos) of one kind, with KEY and POS."""
+    return render_gathered(base[chunk["base"]], chunk, kind, config, product)
+
+
+def render_gathered(rows: pl.DataFrame, chunk: pl.DataFrame, kind: str, config: MixConfig, product: str) -> pl.DataFrame:
+    """`render_chunk` with the plan records' source rows already gathered (row i for record i)."""
     names = pl.Series(list(config.formats) + [TEXT_FORMAT])
     plan = chunk.select(names.gather(chunk["format"]).alias("__format"), pl.col("turn").alias("__turn"), pl.col("key").alias(KEY), pl.col("pos").alias(POS))
-    rows = base[chunk["base"]].with_columns(plan)
+    rows = rows.with_columns(plan)
     common = dict(seed=config.seed, default_system_probability=config.default_system_probability)
     if kind == "instructions":
         out = expand_instructions(rows, config.formats, format_column="__format", turn_column="__turn", carry=[KEY, POS, "__turn"], **common)
@@ -57,51 +62,45 @@ def render_chunk(chunk: pl.DataFrame, kind: str, base: pl.DataFrame, config: Mix
 class BucketRenderer:
     """The output rows of key-range buckets, rendered straight from the parts' source rows.
 
-    `parts` are `parts.PartReader`s (their plans by bucket, their source rows). The source rows
-    of each kind are joined once into one frame (string views: no text is copied), so a bucket's
-    plan records of every source render in one pass per kind; the rows come out in (key,
+    `parts` are `parts.PartReader`s (their plans by bucket, their source rows). For a bucket, each
+    part's records gather their source rows from that part (string views: no text is copied),
+    and the records of every part of a kind render in one pass; the rows come out in (key,
     position) order, the order the shards keep. Safe to call from several threads at once."""
 
     def __init__(self, parts: list, config: MixConfig, product: str, workers: int = 1):
         self.parts, self.config, self.product, self.workers = parts, config, product, max(1, workers)
-        self._kinds: dict[str, tuple[pl.DataFrame, list[tuple[object, int]]]] | None = None
+        self._kinds: dict[str, list] | None = None
         self._lock = threading.Lock()
 
-    def _joined(self) -> dict[str, tuple[pl.DataFrame, list[tuple[object, int]]]]:
-        """Per kind: every part's source rows in one frame, and each part's offset in it."""
+    def _by_kind(self) -> dict[str, list]:
+        """The parts by kind, their source rows read (in `workers` threads) on first use."""
         with self._lock:
             if self._kinds is None:
                 with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="mix-gather") as pool:
-                    bases = list(pool.map(lambda part: part.base(), self.parts))
-                members: dict[str, list] = {}
-                for part, base in zip(self.parts, bases):
-                    members.setdefault(part.meta["kind"], []).append((part, base))
+                    list(pool.map(lambda part: part.base(), self.parts))
                 self._kinds = {}
-                for kind, items in members.items():
-                    offsets = np.cumsum([0] + [base.height for _, base in items[:-1]])
-                    joined = pl.concat([base for _, base in items], how="vertical", rechunk=True)
-                    self._kinds[kind] = (joined, [(part, int(offset)) for (part, _), offset in zip(items, offsets)])
+                for part in self.parts:
+                    self._kinds.setdefault(part.meta["kind"], []).append(part)
             return self._kinds
 
     def render(self, b: int, count: int) -> pl.DataFrame | None:
         """Bucket b of `count`: its output rows (the product's columns, KEY and POS) in (key,
         position) order, or None when no part has rows in it."""
         frames, expected = [], []
-        for kind, (joined, members) in self._joined().items():
-            plans = [(part.bucket_plan(b, count), offset) for part, offset in members]
-            plans = [(plan, offset) for plan, offset in plans if len(plan)]
+        for kind, parts in self._by_kind().items():
+            plans = [(part, part.bucket_plan(b, count)) for part in parts]
+            plans = [(part, plan) for part, plan in plans if len(plan)]
             if not plans:
                 continue
-            plan = np.concatenate([plan for plan, _ in plans])
-            base = np.concatenate([plan[:, 2] + np.uint64(offset) for plan, offset in plans])
+            rows = pl.concat([part.base()[plan[:, 2].astype(np.int64)] for part, plan in plans])
+            plan = np.concatenate([plan for _, plan in plans])
             chunk = pl.DataFrame({
-                "base": pl.Series(base, dtype=pl.UInt32),
                 "format": pl.Series(plan[:, 3], dtype=pl.UInt8),
                 "turn": pl.Series(plan[:, 4], dtype=pl.UInt32),
                 "key": pl.Series(plan[:, 0], dtype=pl.UInt64),
                 "pos": pl.Series(plan[:, 1], dtype=pl.UInt64),
             })
-            frames.append(render_chunk(chunk, kind, joined, self.config, self.product))
+            frames.append(render_gathered(rows, chunk, kind, self.config, self.product))
             expected.append(plan[:, :2])
         if not frames:
             return None

@@ -1,9 +1,9 @@
-"""External shuffle by key range: the rendered parts (`parts`, each sorted by key) are read back
-one key-range bucket at a time, and each bucket is sorted by (key, plan position).
+"""Shuffle by key range: the planned parts (`parts`, each sorted by key) are rendered one
+key-range bucket at a time, and each bucket's rows are sorted by (key, plan position).
 
 Bucket b holds keys in [b * 2**64 / B, (b + 1) * 2**64 / B), so concatenating the sorted buckets
-gives exactly the global (key, position) order whatever B is: memory is bounded by one bucket
-and one render chunk, never by the whole mix.
+gives exactly the global (key, position) order whatever B is: the rendered text in memory is
+bounded by a few buckets, never by the whole mix.
 """
 
 from __future__ import annotations

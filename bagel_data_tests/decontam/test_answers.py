@@ -12,8 +12,8 @@ from bagel_data.decontam.config import DecontamConfig, Rule
 from bagel_data_tests.decontam.test_detect_real import views  # noqa: F401 (fixture: every real benchmark's views)
 
 
-def _item(views, bench, item_id):
-    return views.filter(pl.col("benchmark") == bench, pl.col("item_id") == item_id).row(0, named=True)
+def _item(table, bench, item_id):
+    return table.filter(pl.col("benchmark") == bench, pl.col("item_id") == item_id).row(0, named=True)
 
 
 @pytest.fixture(scope="module")
