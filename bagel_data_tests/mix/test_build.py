@@ -467,3 +467,20 @@ def test_blank_means_empty_or_unicode_whitespace_only():
 
     values = pa.chunked_array([["", " ", "\u3000\n\t", "a", " a ", None, "\u00a0x"]])
     assert _blank(values).to_pylist() == [True, True, True, False, False, True, False]
+
+
+@pytest.mark.parametrize("share", [0.1, 0.9])
+def test_gathered_source_rows_are_the_selected_rows_in_file_order(home, monkeypatch, share):
+    """A small share of a file is gathered batch by batch (copied out, across batch edges), a
+    large one by a scan; both give the selected rows, in file order, in one chunk."""
+    import numpy as np
+    from bagel_data.mix import parts
+    from bagel_data.mix.select import part_path
+
+    _write_mix(home)
+    monkeypatch.setattr(parts, "GATHER_BATCH_ROWS", 7)
+    full = pl.read_parquet(part_path(Layout(home), "alpha", "instructions"))
+    rows = np.flatnonzero(np.random.default_rng(3).random(full.height) < share).astype(np.uint32)
+    got = parts.gather_rows(Layout(home), "alpha", "instructions", rows)
+    expected = full[rows.astype(np.int64)].select(pl.lit("alpha").alias("origin"), "id", "source", "system", "conversation")
+    assert got.equals(expected) and got.n_chunks() == 1 and 0 < got.height < full.height
