@@ -19,12 +19,15 @@ import socket
 import uuid
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bagel_data.locks import pid_alive
+
+if TYPE_CHECKING:
+    import polars as pl
 
 NORMALIZED_PARTS = ("instructions", "preferences", "texts", "rejects")
 
@@ -99,6 +102,20 @@ def write_parquet(table: pa.Table, path: Path, *, compression: str = "zstd", row
     tmp = _tmp_sibling(path)
     try:
         pq.write_table(table.combine_chunks(), tmp, compression=compression, row_group_size=row_group_size)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_cache_parquet(frame: pl.DataFrame, path: Path) -> Path:
+    """Write a Polars frame the data home only caches to `path` atomically, with Polars' own
+    (multithreaded) writer and light zstd: 2-5x faster than converting to Arrow for
+    `write_parquet`. Its bytes may follow the frame's chunks; nothing published is written so."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _tmp_sibling(path)
+    try:
+        frame.write_parquet(tmp, compression="zstd", compression_level=1)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)

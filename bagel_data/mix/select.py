@@ -36,7 +36,7 @@ from bagel_data import ids
 from bagel_data.mix.config import MixConfig
 from bagel_data.mix.sampling import sample, target_size
 from bagel_data.recipe import Recipe, SourceSpec
-from bagel_data.storage import Layout, code_digest, write_parquet
+from bagel_data.storage import Layout, code_digest, write_cache_parquet
 
 PARTS = {"sft": ("instructions", "texts"), "dpo": ("preferences",)}
 RULES = ("duplicate_within", "own_sampling", "duplicate_cross", "default_cap", "decontamination")
@@ -225,7 +225,7 @@ def cached_trace(recipe: Recipe, config: MixConfig, layout: Layout, products: tu
         except (pl.exceptions.PolarsError, OSError):
             path.unlink(missing_ok=True)  # a damaged cache file: trace again
     trace = trace_rows(recipe, config, layout, products, removals)
-    write_parquet(trace.to_arrow(), path, compression="lz4")
+    write_cache_parquet(trace, path)
     for old in sorted(folder.glob("trace-*.parquet"), key=lambda p: p.stat().st_mtime_ns)[:-2]:
         old.unlink(missing_ok=True)
     return trace
