@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,20 +122,14 @@ def _kept_ids(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.filter(pl.col("dropped_by").is_null()).unique(subset="id", keep="first", maintain_order=True)
 
 
-def _own_rules(cand: pl.DataFrame, spec: SourceSpec, config: MixConfig) -> pl.DataFrame:
-    """The rules that read one source alone (duplicates within it, its own sampling): its
-    candidates with `dropped_by` set by them. Run for every source at once."""
+def _trace_source(cand: pl.DataFrame, spec: SourceSpec, recipe: Recipe, config: MixConfig, taken: pl.DataFrame, removals: pl.Series | None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Apply the five rules to one source's candidates; return its trace and the new taken set."""
     frame = cand.with_columns(pl.lit(None, dtype=pl.String).alias("dropped_by"), pl.lit(None, dtype=pl.String).alias("kept_by"))
     frame = _drop(frame, "duplicate_within", pl.struct("part", "id").is_first_distinct().not_())
     units = _kept_ids(frame)
     keep = target_size(units.height, spec.cap, spec.weight)
     picked = sample(units, keep, seed=config.seed, salt=f"sample:{spec.name}", stratify=bool(spec.stratify_by), mode=config.stratify)
-    return _drop(frame, "own_sampling", pl.col("id").is_in(picked["id"].implode()).not_())
-
-
-def _shared_rules(frame: pl.DataFrame, spec: SourceSpec, recipe: Recipe, config: MixConfig, taken: pl.DataFrame, removals: pl.Series | None) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The rules that follow the priority order (ids taken by earlier sources, the default cap,
-    decontamination) on a source's `_own_rules` frame; its trace and the new taken set."""
+    frame = _drop(frame, "own_sampling", pl.col("id").is_in(picked["id"].implode()).not_())
     exempt = spec.name in config.exempt
     if not exempt and taken.height:
         frame = frame.join(taken.rename({"kept_by": "__by"}), on="id", how="left", maintain_order="left")
@@ -161,13 +154,10 @@ def trace_rows(recipe: Recipe, config: MixConfig, layout: Layout, products: tupl
     taken = pl.DataFrame(schema={"id": pl.String, "kept_by": pl.String})
     traces = []
     specs = ordered_sources(recipe)
-    # every source's candidates read at once (Polars runs the scans in parallel), each source's
-    # own rules applied side by side, then the shared rules traced in priority order
+    # every source's candidates read at once (Polars runs the scans in parallel), traced in order
     candidates = pl.collect_all([pl.concat([scan_candidates(layout, spec.name, part) for part in parts]) for spec in specs])
-    with ThreadPoolExecutor(max_workers=max(1, min(config.workers, len(specs) or 1)), thread_name_prefix="mix-trace") as pool:
-        owned = list(pool.map(lambda pair: _own_rules(pair[1].cast(_CANDIDATE_SCHEMA), pair[0], config), zip(specs, candidates)))
-    for spec, frame in zip(specs, owned):
-        trace, taken = _shared_rules(frame, spec, recipe, config, taken, removals)
+    for spec, cand in zip(specs, candidates):
+        trace, taken = _trace_source(cand.cast(_CANDIDATE_SCHEMA), spec, recipe, config, taken, removals)
         traces.append(trace.select(list(_TRACE_SCHEMA)).cast(_TRACE_SCHEMA))
     return pl.concat(traces) if traces else pl.DataFrame(schema=_TRACE_SCHEMA)
 
