@@ -192,13 +192,21 @@ def row_identities(source_rows: np.ndarray, plan: pl.DataFrame) -> np.ndarray:
 
 
 def plan_parts(jobs: Sequence[PartJob], folder: Path, workers: int) -> list[PartReader]:
-    """A reader of every part (planned now or found in `folder`), in job order; missing ones are
-    planned in `workers` threads (Polars and NumPy work outside the GIL), biggest first."""
+    """A reader of every part (planned now or found in `folder`), in job order; missing ones (and
+    kept ones that cannot be read back) are planned in `workers` threads (Polars and NumPy work
+    outside the GIL), biggest first."""
     folder.mkdir(parents=True, exist_ok=True)
 
     def one(job: PartJob) -> PartReader:
         meta, base = plan_part(job, folder)
-        return PartReader(folder, meta, job, base)
+        try:
+            return PartReader(folder, meta, job, base)
+        except (OSError, ValueError):
+            if not meta.get("cached"):
+                raise
+            _paths(folder, job, meta["fingerprint"])[1].unlink(missing_ok=True)  # a damaged kept plan: plan again
+            meta, base = plan_part(job, folder)
+            return PartReader(folder, meta, job, base)
 
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].records)
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="mix-plan") as pool:
@@ -224,7 +232,10 @@ class PartReader:
 
     def __init__(self, folder: Path, meta: dict, job: PartJob, base: pl.DataFrame | None = None):
         self.meta, self.job = meta, job
-        self.plan = np.load(folder / f"{meta['source']}.{meta['kind']}.{meta['fingerprint']}.plan.npy", mmap_mode="r")
+        path = folder / f"{meta['source']}.{meta['kind']}.{meta['fingerprint']}.plan.npy"
+        self.plan = np.load(path, mmap_mode="r")
+        if self.plan.dtype != np.uint64 or self.plan.shape != (meta["rows"], len(PLAN_FIELDS)):
+            raise ValueError(f"{path}: a plan of shape {self.plan.shape} ({self.plan.dtype}), not ({meta['rows']}, {len(PLAN_FIELDS)}) uint64")
         self.keys = self.plan[:, 0]
         self.hashes = self.plan[:, 5:7]
         self._base = base

@@ -484,3 +484,27 @@ def test_gathered_source_rows_are_the_selected_rows_in_file_order(home, monkeypa
     got = parts.gather_rows(Layout(home), "alpha", "instructions", rows)
     expected = full[rows.astype(np.int64)].select(pl.lit("alpha").alias("origin"), "id", "source", "system", "conversation")
     assert got.equals(expected) and got.n_chunks() == 1 and 0 < got.height < full.height
+
+
+@pytest.mark.parametrize("damage", ["truncated", "missing", "other shape"])
+def test_a_damaged_kept_plan_is_planned_again(home, damage):
+    """A kept plan that cannot be read back (cut short, deleted, another shape) is planned again
+    instead of failing the build; the output is the same bytes."""
+    import numpy as np
+    from bagel_data.mix import parts
+
+    _write_mix(home)
+    recipe = _recipe(shards={"rows_per_shard": 40})
+    first = build_product(recipe, home, "sft")
+    shards = {s["path"]: s["sha256"] for s in first.manifest["shards"]}
+    plan = max(parts.part_dir(Layout(home), "sft").glob("*.plan.npy"), key=lambda p: p.stat().st_size)
+    if damage == "truncated":
+        plan.write_bytes(plan.read_bytes()[: plan.stat().st_size // 2])
+    elif damage == "missing":
+        plan.unlink()
+    else:
+        np.save(plan, np.zeros((3, 2), dtype=np.uint64))
+    shutil.rmtree(Layout(home).output("sft").resolve())  # render every shard from the plans
+    again = build_product(recipe, home, "sft")
+    assert {s["path"]: s["sha256"] for s in again.manifest["shards"]} == shards
+    assert np.load(plan).shape[1] == len(parts.PLAN_FIELDS)
