@@ -77,7 +77,7 @@ def _build_product(recipe: Recipe, layout: Layout, product: str, config: MixConf
         digests = None
         try:
             if config.rows_per_shard:
-                digests = merge_by_key_range(readers, renderer, records, writer, stats, content, config, product, final, cache)
+                digests = merge_by_key_range(renderer, records, writer, stats, content, config, product, final, cache)
             else:
                 merge_streamed(renderer, records, writer, stats, content, config)
         except BaseException:

@@ -67,7 +67,7 @@ def merge_streamed(renderer: BucketRenderer, records: int, writer: ShardWriter, 
 
 
 def merge_by_key_range(
-    readers: list[PartReader], renderer: BucketRenderer, records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks,
+    renderer: BucketRenderer, records: int, writer: ShardWriter, stats: OutputStats, content: ContentChecks,
     config: MixConfig, product: str, live: Path, cache: Path,
 ) -> list[str]:
     """Shard i = key-range bucket i (rows_per_shard); unchanged shards of `live` are linked.
@@ -100,7 +100,7 @@ def merge_by_key_range(
 
     try:
         for b in range(count):
-            digest = _digest(settings, readers, b, count)
+            digest = _digest(settings, renderer.parts, b, count)
             digests.append(digest)
             old = previous.get(b)
             kept = _kept_measurements(stats_dir, digest, stats.fields) if old is not None and old.get("digest") == digest else None

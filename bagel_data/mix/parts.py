@@ -102,8 +102,9 @@ def part_dir(layout: Layout, product: str) -> Path:
     return layout.cache_dir / "mix" / product
 
 
-def _paths(folder: Path, job: PartJob, fingerprint: str) -> tuple[Path, Path]:
-    stem = f"{job.source}.{job.kind}.{fingerprint}"
+def _paths(folder: Path, source: str, kind: str, fingerprint: str) -> tuple[Path, Path]:
+    """A part's plan and metadata files."""
+    stem = f"{source}.{kind}.{fingerprint}"
     return folder / f"{stem}.plan.npy", folder / f"{stem}.json"
 
 
@@ -112,7 +113,7 @@ def gather_rows(layout: Layout, source: str, kind: str, rows: np.ndarray) -> pl.
     chunk. Most of a file: a Polars scan (fast; its string views keep the decoded file, most of
     which is wanted). A small share (a capped source): record batches, the selected rows of each
     copied out, so that memory holds one batch besides the result (with the scan, every capped
-    source's whole decoded file stayed referenced: the 10M mix peaked at 5.0 GiB, now 3.0)."""
+    source's whole decoded file stayed referenced: the 10M mix peaked at 5.0 GiB, now 3.1)."""
     path = part_path(layout, source, kind)
     columns = list(COLUMNS[kind])
     wanted = np.asarray(rows, dtype=np.int64)
@@ -139,15 +140,15 @@ def plan_rows(job: PartJob, base: pl.DataFrame) -> np.ndarray:
     plan = base_plan(job.kind, base, hashes, n_formats=len(config.formats), k=config.k(job.product), origin_code=job.code)
     first = (job.code * len(KINDS) + KINDS.index(job.kind)) << _POS_SHIFT
     plan = plan.with_columns(pl.int_range(first, first + plan.height, dtype=pl.UInt64).alias("pos")).sort("key", "pos")
-    columns = [plan[name].to_numpy().astype(np.uint64) for name in ("key", "pos", "base", "format", "turn")]
-    return np.column_stack([*columns, row_identities(identity, plan)]).astype(np.uint64) if plan.height else np.zeros((0, len(PLAN_FIELDS)), np.uint64)
+    columns = [plan[name].to_numpy() for name in ("key", "pos", "base", "format", "turn")]
+    return np.column_stack([*columns, row_identities(identity, plan)]).astype(np.uint64)
 
 
 def plan_part(job: PartJob, folder: Path) -> tuple[dict, pl.DataFrame | None]:
     """Plan one part into `folder` (unless it is there already): its metadata, and its source
     rows when they were gathered for it."""
     fingerprint = job.fingerprint
-    plan_path, meta_path = _paths(folder, job, fingerprint)
+    plan_path, meta_path = _paths(folder, job.source, job.kind, fingerprint)
     if meta_path.is_file():
         return {**json.loads(meta_path.read_text()), "cached": True}, None
     base = gather_rows(Layout(Path(job.home)), job.source, job.kind, job.rows)
@@ -204,7 +205,7 @@ def plan_parts(jobs: Sequence[PartJob], folder: Path, workers: int) -> list[Part
         except (OSError, ValueError):
             if not meta.get("cached"):
                 raise
-            _paths(folder, job, meta["fingerprint"])[1].unlink(missing_ok=True)  # a damaged kept plan: plan again
+            _paths(folder, job.source, job.kind, meta["fingerprint"])[1].unlink(missing_ok=True)  # a damaged kept plan: plan again
             meta, base = plan_part(job, folder)
             return PartReader(folder, meta, job, base)
 
@@ -232,7 +233,7 @@ class PartReader:
 
     def __init__(self, folder: Path, meta: dict, job: PartJob, base: pl.DataFrame | None = None):
         self.meta, self.job = meta, job
-        path = folder / f"{meta['source']}.{meta['kind']}.{meta['fingerprint']}.plan.npy"
+        path = _paths(folder, meta["source"], meta["kind"], meta["fingerprint"])[0]
         self.plan = np.load(path, mmap_mode="r")
         if self.plan.dtype != np.uint64 or self.plan.shape != (meta["rows"], len(PLAN_FIELDS)):
             raise ValueError(f"{path}: a plan of shape {self.plan.shape} ({self.plan.dtype}), not ({meta['rows']}, {len(PLAN_FIELDS)}) uint64")

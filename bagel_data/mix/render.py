@@ -1,5 +1,5 @@
 """Render plan records into output rows with the prompt formats of `bagel_data.formats`:
-`render_chunk` for records of one kind over one frame of source rows, `BucketRenderer` for a
+`render_chunk` for records of one kind with their source rows gathered, `BucketRenderer` for a
 key-range bucket of every part at once (the unit a shard is written from).
 
 An output row is a source row in one format, at one assistant turn, history included. Output ids: the base row id, and
@@ -37,13 +37,9 @@ def base_id(column: pl.Expr) -> pl.Expr:
     return column.str.split(TURN_SEPARATOR).list.first()
 
 
-def render_chunk(chunk: pl.DataFrame, kind: str, base: pl.DataFrame, config: MixConfig, product: str) -> pl.DataFrame:
-    """Output rows for plan records (base, format, turn, key, pos) of one kind, with KEY and POS."""
-    return render_gathered(base[chunk["base"]], chunk, kind, config, product)
-
-
-def render_gathered(rows: pl.DataFrame, chunk: pl.DataFrame, kind: str, config: MixConfig, product: str) -> pl.DataFrame:
-    """`render_chunk` with the plan records' source rows already gathered (row i for record i)."""
+def render_chunk(rows: pl.DataFrame, chunk: pl.DataFrame, kind: str, config: MixConfig, product: str) -> pl.DataFrame:
+    """Output rows for plan records (format, turn, key, pos) of one kind, with KEY and POS; `rows`
+    holds each record's source row (row i for record i)."""
     names = pl.Series(list(config.formats) + [TEXT_FORMAT])
     plan = chunk.select(names.gather(chunk["format"]).alias("__format"), pl.col("turn").alias("__turn"), pl.col("key").alias(KEY), pl.col("pos").alias(POS))
     rows = rows.with_columns(plan)
@@ -100,7 +96,7 @@ class BucketRenderer:
                 "key": pl.Series(plan[:, 0], dtype=pl.UInt64),
                 "pos": pl.Series(plan[:, 1], dtype=pl.UInt64),
             })
-            frames.append(render_gathered(rows, chunk, kind, self.config, self.product))
+            frames.append(render_chunk(rows, chunk, kind, self.config, self.product))
             expected.append(plan[:, :2])
         if not frames:
             return None
